@@ -1,4 +1,30 @@
+using TruthTable.Core.Hub;
+using TruthTable.Core.Pipeline;
+using TruthTable.Core.Proxy;
+using TruthTable.Host.Api;
+using TruthTable.Host.EmbeddedEngine;
+using TruthTable.Host.Health;
+using TruthTable.Host.Hosting;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.AddProxyEndpoint();
+builder.Services.AddProblemDetails();
+builder.Services.AddTruthTableProxy(builder.Configuration);
+// The hub is registered before the pipeline so it stops after it and still delivers the shutdown failures.
+builder.Services.AddAuditHub(builder.Configuration);
+builder.Services.AddAuditPipeline(builder.Configuration);
+builder.AddEmbeddedAuditEngine();
+builder.Services.AddTruthTableHealthChecks();
+
 var app = builder.Build();
-app.MapGet("/health", () => "ok");
+
+app.UseRequestIds();
+app.MapAuditHub();
+app.MapAuditApi();
+app.MapTruthTableHealthChecks();
+app.MapEmbeddedAuditEngine();
+app.MapReservedPathFallbacks();
+app.MapTruthTableProxy();
+
 app.Run();

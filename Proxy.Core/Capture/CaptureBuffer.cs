@@ -1,0 +1,119 @@
+using System.Buffers;
+
+namespace TruthTable.Core.Capture;
+
+/// <summary>
+/// A bounded, append-only copy of a body built from pooled segments, so the hot path never grows or copies an
+/// array. Past <see cref="Limit"/> it stops copying and remembers that it overflowed. Not thread-safe: one writer
+/// (the tee), then one reader (the pipeline worker), which disposes it to return the segments to the pool.
+/// </summary>
+public sealed class CaptureBuffer : IDisposable
+{
+    private const int SegmentSize = 16 * 1024;
+
+    private readonly ArrayPool<byte> _pool;
+    private readonly List<byte[]> _segments = [];
+    private int _lastSegmentLength;
+    private bool _disposed;
+
+    public CaptureBuffer(int limit, ArrayPool<byte>? pool = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        Limit = limit;
+        _pool = pool ?? ArrayPool<byte>.Shared;
+    }
+
+    public int Limit { get; }
+
+    /// <summary>Bytes kept (at most <see cref="Limit"/>).</summary>
+    public long Length { get; private set; }
+
+    /// <summary>Bytes seen, including those past the limit that were not kept.</summary>
+    public long BytesSeen { get; private set; }
+
+    public bool Overflowed => BytesSeen > Limit;
+
+    public void Append(ReadOnlySpan<byte> data)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        BytesSeen += data.Length;
+        if (Length >= Limit)
+        {
+            return;
+        }
+
+        var remaining = data[..(int)Math.Min(data.Length, Limit - Length)];
+        while (!remaining.IsEmpty)
+        {
+            if (_segments.Count == 0 || _lastSegmentLength == _segments[^1].Length)
+            {
+                _segments.Add(_pool.Rent(SegmentSize));
+                _lastSegmentLength = 0;
+            }
+
+            var target = _segments[^1].AsSpan(_lastSegmentLength);
+            var count = Math.Min(target.Length, remaining.Length);
+            remaining[..count].CopyTo(target);
+            remaining = remaining[count..];
+            _lastSegmentLength += count;
+            Length += count;
+        }
+    }
+
+    /// <summary>The kept bytes, valid until <see cref="Dispose"/>.</summary>
+    public ReadOnlySequence<byte> AsSequence()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_segments.Count == 0)
+        {
+            return ReadOnlySequence<byte>.Empty;
+        }
+
+        if (_segments.Count == 1)
+        {
+            return new ReadOnlySequence<byte>(_segments[0], 0, _lastSegmentLength);
+        }
+
+        var first = new Segment(_segments[0].AsMemory(0, _segments[0].Length), 0);
+        var last = first;
+        for (var i = 1; i < _segments.Count; i++)
+        {
+            var length = i == _segments.Count - 1 ? _lastSegmentLength : _segments[i].Length;
+            last = last.Append(_segments[i].AsMemory(0, length));
+        }
+
+        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        foreach (var segment in _segments)
+        {
+            _pool.Return(segment);
+        }
+
+        _segments.Clear();
+    }
+
+    private sealed class Segment : ReadOnlySequenceSegment<byte>
+    {
+        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
+        {
+            Memory = memory;
+            RunningIndex = runningIndex;
+        }
+
+        public Segment Append(ReadOnlyMemory<byte> memory)
+        {
+            var next = new Segment(memory, RunningIndex + Memory.Length);
+            Next = next;
+            return next;
+        }
+    }
+}

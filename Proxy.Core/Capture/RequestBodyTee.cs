@@ -1,0 +1,53 @@
+namespace TruthTable.Core.Capture;
+
+/// <summary>
+/// Wraps the incoming request body and copies what YARP reads from it into a <see cref="CaptureBuffer"/>.
+/// Zero-byte reads (YARP uses them to wait for data without renting a buffer) pass straight through.
+/// </summary>
+internal sealed class RequestBodyTee(Stream inner, CaptureBuffer capture) : Stream
+{
+    /// <summary>True once the body was read to its end (a non-empty read returned 0).</summary>
+    public bool ReachedEnd { get; private set; }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var read = await inner.ReadAsync(buffer, cancellationToken);
+        Observe(buffer.Span[..read], buffer.Length);
+        return read;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(Span<byte> buffer)
+    {
+        var read = inner.Read(buffer);
+        Observe(buffer[..read], buffer.Length);
+        return read;
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    private void Observe(ReadOnlySpan<byte> data, int requested)
+    {
+        if (!data.IsEmpty)
+        {
+            capture.Append(data);
+        }
+        else if (requested > 0)
+        {
+            ReachedEnd = true;
+        }
+    }
+
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}

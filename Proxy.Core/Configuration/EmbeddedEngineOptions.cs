@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace TruthTable.Core.Configuration;
+
+/// <summary>The audit engine served by the host itself when no external <see cref="AuditOptions.Endpoint"/> is set.</summary>
+public sealed class EmbeddedEngineOptions
+{
+    public const string SectionName = "EmbeddedEngine";
+
+    /// <summary>The HTTP/2-only (h2c) endpoint of the embedded engine; the Python engine's usual port by default.</summary>
+    [Required]
+    public Uri Url { get; set; } = new("http://127.0.0.1:50051");
+
+    /// <summary>Audit results kept for GetAuditResult.</summary>
+    [Range(1, 1_000_000)]
+    public int ResultCacheSize { get; set; } = 10_000;
+}

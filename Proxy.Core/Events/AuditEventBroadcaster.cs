@@ -1,0 +1,27 @@
+using TruthTable.Contracts;
+
+namespace TruthTable.Core.Events;
+
+/// <summary>The one place that raises audit events; every registered <see cref="IAuditEventSink"/> receives them.</summary>
+public sealed class AuditEventBroadcaster(IEnumerable<IAuditEventSink> sinks)
+{
+    private readonly IAuditEventSink[] _sinks = sinks.ToArray();
+
+    public void Started(AuditStartedEvent e) => Publish(new AuditEventEnvelope(e.RequestId, e));
+
+    public void Complete(AuditCompleteEvent e) => Publish(new AuditEventEnvelope(e.RequestId, e));
+
+    public void Failed(AuditFailedEvent e) => Publish(new AuditEventEnvelope(e.RequestId, e));
+
+    public void Health(HealthUpdateEvent e) => Publish(new AuditEventEnvelope(null, e));
+
+    public void Stats(StatsUpdateEvent e) => Publish(new AuditEventEnvelope(null, e));
+
+    private void Publish(AuditEventEnvelope envelope)
+    {
+        foreach (var sink in _sinks)
+        {
+            sink.Publish(envelope);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+namespace TruthTable.Core.Events;
+
+/// <summary>
+/// One adapter that delivers audit events somewhere (SignalR, plain WebSocket, state cache, stats, history).
+/// <see cref="Publish"/> is called on the pipeline's threads and sometimes on the request path: it must not
+/// block or await; a sink that does I/O queues the event in a bounded buffer of its own.
+/// </summary>
+public interface IAuditEventSink
+{
+    void Publish(AuditEventEnvelope envelope);
+}
+
+/// <summary>
+/// An event as raised once by the pipeline: <see cref="Event"/> is one of the Proxy.Contracts event records
+/// (AuditStartedEvent, AuditCompleteEvent, AuditFailedEvent, HealthUpdateEvent, StatsUpdateEvent).
+/// <see cref="RequestId"/> is null for feed-only events (health, stats).
+/// </summary>
+public sealed record AuditEventEnvelope(string? RequestId, object Event);

@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using TruthTable.Contracts;
+using TruthTable.Core.Configuration;
+using TruthTable.Core.Events;
+
+namespace TruthTable.Core.Hub;
+
+public static class HubRegistration
+{
+    /// <summary>The typed SignalR hub, its event sink and the periodic health and stats feed.</summary>
+    public static IServiceCollection AddAuditHub(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<AuditHubOptions>(configuration, AuditHubOptions.SectionName);
+        var hubOptions = configuration.GetSection(AuditHubOptions.SectionName).Get<AuditHubOptions>() ?? new AuditHubOptions();
+        services.AddSignalR(o =>
+        {
+            o.KeepAliveInterval = hubOptions.KeepAliveInterval;
+            o.ClientTimeoutInterval = hubOptions.ClientTimeoutInterval;
+            o.MaximumReceiveMessageSize = hubOptions.MaximumReceiveMessageSize;
+        });
+
+        services.AddSingleton<HubConnectionCounter>();
+        services.AddSingleton<AuditStateCache>();
+        services.AddSingleton<IAuditEventSink>(sp => sp.GetRequiredService<AuditStateCache>());
+        services.AddSingleton<SignalRAuditEventSink>();
+        services.AddSingleton<IAuditEventSink>(sp => sp.GetRequiredService<SignalRAuditEventSink>());
+        services.AddHostedService(sp => sp.GetRequiredService<SignalRAuditEventSink>());
+        services.AddHostedService<FeedHeartbeatService>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapAuditHub(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapHub<AuditHub>(AuditHubPaths.Hub);
+        return endpoints;
+    }
+}

@@ -1,0 +1,67 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using TruthTable.Contracts;
+using TruthTable.Core.Configuration;
+using TruthTable.Core.Events;
+
+namespace TruthTable.Core.Pipeline;
+
+/// <summary>
+/// The bounded hand-off from the request path to the audit workers. <see cref="TryEnqueue"/> never blocks: when
+/// the queue is full or shutting down, the job is dropped and reported as AuditFailed, so nothing disappears.
+/// </summary>
+public sealed class AuditQueue
+{
+    private readonly Channel<AuditJob> _channel;
+    private readonly AuditEventBroadcaster _events;
+    private readonly TimeProvider _timeProvider;
+    private volatile bool _isOpen = true;
+
+    public AuditQueue(IOptions<AuditOptions> options, AuditEventBroadcaster events, TimeProvider timeProvider)
+    {
+        Capacity = options.Value.QueueCapacity;
+        _events = events;
+        _timeProvider = timeProvider;
+        _channel = Channel.CreateBounded<AuditJob>(new BoundedChannelOptions(Capacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait, // with TryWrite: "full" is reported to us instead of dropping silently
+            SingleReader = false,
+            SingleWriter = false,
+        });
+    }
+
+    public int Capacity { get; }
+
+    public int Depth => _channel.Reader.Count;
+
+    public bool HasRoom => Depth < Capacity;
+
+    internal ChannelReader<AuditJob> Reader => _channel.Reader;
+
+    public bool TryEnqueue(AuditJob job)
+    {
+        if (_channel.Writer.TryWrite(job))
+        {
+            return true;
+        }
+
+        var shuttingDown = !_isOpen;
+        job.Dispose();
+        _events.Failed(new AuditFailedEvent(
+            job.RequestId,
+            shuttingDown ? FailureReasons.Shutdown : FailureReasons.QueueFull,
+            shuttingDown
+                ? "The audit pipeline is shutting down and takes no new jobs."
+                : $"The audit queue is full ({Capacity} jobs); the exchange was proxied but not audited.",
+            Skipped: false,
+            _timeProvider.GetUtcNow().ToUnixTimeMilliseconds()));
+        return false;
+    }
+
+    /// <summary>Stops taking jobs; what is queued can still be read.</summary>
+    internal void Complete()
+    {
+        _isOpen = false;
+        _channel.Writer.TryComplete();
+    }
+}

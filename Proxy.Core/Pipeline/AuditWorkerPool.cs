@@ -1,0 +1,92 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TruthTable.Core.Configuration;
+
+namespace TruthTable.Core.Pipeline;
+
+/// <summary>
+/// Drains the <see cref="AuditQueue"/> with <see cref="AuditOptions.Workers"/> concurrent workers. On shutdown it
+/// stops taking jobs, drains for up to <see cref="AuditOptions.ShutdownTimeout"/>, then cancels what is in flight
+/// and fails what is left with reason shutdown.
+/// </summary>
+public sealed partial class AuditWorkerPool(
+    AuditQueue queue,
+    AuditJobProcessor processor,
+    IOptions<AuditOptions> options,
+    TimeProvider timeProvider,
+    ILogger<AuditWorkerPool> logger) : IHostedService, IDisposable
+{
+    private readonly CancellationTokenSource _abort = new();
+    private Task[] _workers = [];
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _workers = Enumerable.Range(0, options.Value.Workers)
+            .Select(_ => Task.Run(() => RunWorkerAsync(_abort.Token), CancellationToken.None))
+            .ToArray();
+        return Task.CompletedTask;
+    }
+
+    private async Task RunWorkerAsync(CancellationToken abort)
+    {
+        try
+        {
+            while (await queue.Reader.WaitToReadAsync(abort))
+            {
+                while (queue.Reader.TryRead(out var job))
+                {
+                    await processor.ProcessAsync(job, abort);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        {
+            // Shutdown after the drain window; the pool fails what is left.
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        queue.Complete();
+        var drained = Task.WhenAll(_workers);
+        var left = options.Value.ShutdownTimeout;
+        try
+        {
+            await drained.WaitAsync(left, timeProvider, cancellationToken);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            Log.DrainTimedOut(logger, queue.Depth);
+            await _abort.CancelAsync();
+            await drained;
+        }
+
+        var failed = 0;
+        while (queue.Reader.TryRead(out var job))
+        {
+            using (job)
+            {
+                processor.Fail(job.RequestId, FailureReasons.Shutdown,
+                    "The host stopped before this exchange could be audited.");
+                failed++;
+            }
+        }
+
+        if (failed > 0)
+        {
+            Log.FailedOnShutdown(logger, failed);
+        }
+    }
+
+    public void Dispose() => _abort.Dispose();
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Audit queue not drained in time; cancelling in-flight audits ({Depth} queued)")]
+        public static partial void DrainTimedOut(ILogger logger, int depth);
+
+        [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "{Count} queued audits failed with reason shutdown")]
+        public static partial void FailedOnShutdown(ILogger logger, int count);
+    }
+}

@@ -1,0 +1,77 @@
+using Grpc.Core;
+using Grpc.Net.Client.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Extensions.Http;
+using TruthTable.Audit.V1;
+using TruthTable.Core.Auditing;
+using TruthTable.Core.Configuration;
+using TruthTable.Core.Events;
+using TruthTable.Core.Extraction;
+
+namespace TruthTable.Core.Pipeline;
+
+public static class PipelineRegistration
+{
+    /// <summary>
+    /// The audit queue, its workers and the resilient gRPC client of the audit service (external
+    /// <see cref="AuditOptions.Endpoint"/>, or the embedded engine's <see cref="EmbeddedEngineOptions.Url"/>).
+    /// </summary>
+    public static IServiceCollection AddAuditPipeline(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<AuditOptions>(configuration, AuditOptions.SectionName);
+        services.AddValidatedOptions<EmbeddedEngineOptions>(configuration, EmbeddedEngineOptions.SectionName);
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddSingleton<AuditEventBroadcaster>();
+        services.AddSingleton<PipelineStats>();
+        services.AddSingleton<IAuditEventSink>(sp => sp.GetRequiredService<PipelineStats>());
+        services.AddSingleton<AuditQueue>();
+        services.AddSingleton<OpenAiExchangeExtractor>();
+        services.AddSingleton<AuditJobProcessor>();
+        services.AddHostedService<AuditWorkerPool>();
+
+        services.AddSingleton<AuditCircuitBreaker>();
+        services.AddSingleton<IAuditEngineClient, GrpcAuditEngineClient>();
+        services.AddSingleton<AuditServiceHealth>();
+        services.AddGrpcClient<AuditService.AuditServiceClient>((sp, client) =>
+            {
+                var audit = sp.GetRequiredService<IOptions<AuditOptions>>().Value;
+                client.Address = audit.Endpoint ?? sp.GetRequiredService<IOptions<EmbeddedEngineOptions>>().Value.Url;
+            })
+            .ConfigureChannel((sp, channel) =>
+            {
+                var audit = sp.GetRequiredService<IOptions<AuditOptions>>().Value;
+                channel.ServiceConfig = new ServiceConfig { MethodConfigs = { UnavailableRetry(audit.MaxAttempts) } };
+            })
+            // Transport failures (connection refused or reset) below gRPC, with jitter so workers do not retry in step.
+            .AddPolicyHandler((sp, _) =>
+            {
+                var audit = sp.GetRequiredService<IOptions<AuditOptions>>().Value;
+                return Policy<HttpResponseMessage>
+                    .Handle<HttpRequestException>()
+                    .WaitAndRetryAsync(audit.MaxAttempts - 1, attempt =>
+                        TimeSpan.FromMilliseconds(100 * Math.Pow(2, attempt - 1) + Random.Shared.Next(0, 100)));
+            });
+        return services;
+    }
+
+    /// <summary>gRPC's own retry for UNAVAILABLE answers (HTTP-level policies cannot see gRPC status codes).</summary>
+    private static MethodConfig UnavailableRetry(int maxAttempts) => new()
+    {
+        Names = { MethodName.Default },
+        RetryPolicy = maxAttempts < 2
+            ? null
+            : new RetryPolicy
+            {
+                MaxAttempts = maxAttempts,
+                InitialBackoff = TimeSpan.FromMilliseconds(200),
+                MaxBackoff = TimeSpan.FromSeconds(2),
+                BackoffMultiplier = 2,
+                RetryableStatusCodes = { StatusCode.Unavailable },
+            },
+    };
+}

@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using TruthTable.Core.Configuration;
+using TruthTable.Core.Engine;
+using TruthTable.Host.Hosting;
+
+namespace TruthTable.Host.EmbeddedEngine;
+
+public static class EmbeddedEngineRegistration
+{
+    /// <summary>True unless Audit:Endpoint names an external engine.</summary>
+    public static bool UsesEmbeddedEngine(this IConfiguration configuration) =>
+        string.IsNullOrWhiteSpace(configuration[$"{AuditOptions.SectionName}:{nameof(AuditOptions.Endpoint)}"]);
+
+    /// <summary>Serves AuditService on its own HTTP/2-only endpoint (h2c needs it: Http1AndHttp2 without TLS is HTTP/1.1).</summary>
+    public static WebApplicationBuilder AddEmbeddedAuditEngine(this WebApplicationBuilder builder)
+    {
+        if (!builder.Configuration.UsesEmbeddedEngine())
+        {
+            return builder;
+        }
+
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton<FaithfulnessAuditor>();
+        builder.Services.AddSingleton<EmbeddedResultStore>();
+        var url = builder.Configuration.GetSection(EmbeddedEngineOptions.SectionName).Get<EmbeddedEngineOptions>()?.Url
+            ?? new EmbeddedEngineOptions().Url;
+        builder.AddListenEndpoint(url, HttpProtocols.Http2);
+        return builder;
+    }
+
+    public static WebApplication MapEmbeddedAuditEngine(this WebApplication app)
+    {
+        if (app.Configuration.UsesEmbeddedEngine())
+        {
+            var url = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<EmbeddedEngineOptions>>().Value.Url;
+            // Only on the engine's own port: on the proxy port the same path is proxied like any other.
+            app.MapGrpcService<EmbeddedAuditService>().RequireHost($"*:{url.Port}");
+        }
+
+        return app;
+    }
+}

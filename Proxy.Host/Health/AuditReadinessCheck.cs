@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using TruthTable.Core.Auditing;
+using TruthTable.Core.Pipeline;
+
+namespace TruthTable.Host.Health;
+
+/// <summary>Ready when the audit service answers HealthCheck, its circuit is closed and the queue has room.</summary>
+public sealed class AuditReadinessCheck(IAuditEngineClient engine, AuditQueue queue) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var data = new Dictionary<string, object>
+        {
+            ["circuit"] = engine.CircuitState,
+            ["queueDepth"] = queue.Depth,
+            ["queueCapacity"] = queue.Capacity,
+        };
+        if (engine.CircuitState != "closed")
+        {
+            return HealthCheckResult.Unhealthy($"The audit service circuit is {engine.CircuitState}.", data: data);
+        }
+
+        if (!queue.HasRoom)
+        {
+            return HealthCheckResult.Unhealthy("The audit queue is full.", data: data);
+        }
+
+        return await engine.CheckHealthAsync(cancellationToken)
+            ? HealthCheckResult.Healthy("The audit service answers.", data)
+            : HealthCheckResult.Unhealthy("The audit service does not answer HealthCheck.", data: data);
+    }
+}
