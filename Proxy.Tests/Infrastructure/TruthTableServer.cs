@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using TruthTable.Contracts;
+
+namespace TruthTable.Tests.Infrastructure;
+
+/// <summary>
+/// The real Proxy.Host (its Program.cs) on real Kestrel loopback ports: the proxy port and, unless an external
+/// engine is configured, the embedded engine's HTTP/2 port. Settings override appsettings.json.
+/// </summary>
+public sealed class TruthTableServer : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    public TruthTableServer(Uri upstream, IDictionary<string, string?>? settings = null)
+    {
+        ProxyPort = FreePort.Next();
+        EnginePort = FreePort.Next();
+        _settings = new Dictionary<string, string?>
+        {
+            ["Proxy:Upstream"] = upstream.ToString(),
+            ["Proxy:Url"] = $"http://127.0.0.1:{ProxyPort}",
+            ["EmbeddedEngine:Url"] = $"http://127.0.0.1:{EnginePort}",
+            ["Hub:StatsInterval"] = "00:00:00.200",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+
+        UseKestrel();
+    }
+
+    public int ProxyPort { get; }
+
+    public int EnginePort { get; }
+
+    public Uri BaseAddress => new($"http://127.0.0.1:{ProxyPort}");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+    }
+
+    public static async Task<TruthTableServer> StartAsync(Uri upstream, IDictionary<string, string?>? settings = null)
+    {
+        var server = new TruthTableServer(upstream, settings);
+        server.StartServer();
+        await Task.CompletedTask;
+        return server;
+    }
+
+    public HttpClient CreateHttpClient() => new() { BaseAddress = BaseAddress };
+
+    public T GetService<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>A real SignalR client over WebSockets on the proxy port.</summary>
+    public async Task<HubConnection> ConnectHubAsync()
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(BaseAddress, AuditHubPaths.Hub))
+            .Build();
+        await connection.StartAsync();
+        return connection;
+    }
+}
