@@ -1,6 +1,7 @@
 using TruthTable.Core.Hub;
 using TruthTable.Core.Pipeline;
 using TruthTable.Core.Proxy;
+using TruthTable.Core.WebSockets;
 using TruthTable.Host.Api;
 using TruthTable.Host.EmbeddedEngine;
 using TruthTable.Host.Health;
@@ -13,6 +14,7 @@ builder.Services.AddProblemDetails();
 builder.Services.AddTruthTableProxy(builder.Configuration);
 // The hub is registered before the pipeline so it stops after it and still delivers the shutdown failures.
 builder.Services.AddAuditHub(builder.Configuration);
+builder.Services.AddAuditWebSockets(builder.Configuration); // likewise
 builder.Services.AddAuditPipeline(builder.Configuration);
 builder.AddEmbeddedAuditEngine();
 builder.Services.AddTruthTableHealthChecks();
@@ -24,6 +26,7 @@ app.MapAuditHub();
 app.MapAuditApi();
 app.MapTruthTableHealthChecks();
 app.MapEmbeddedAuditEngine();
+app.MapAuditWebSockets();
 app.MapReservedPathFallbacks();
 app.MapTruthTableProxy();
 
