@@ -1,0 +1,136 @@
+// The audit hub connection (the official @microsoft/signalr client, loaded as lib/signalr.min.js). Reconnects
+// forever with capped backoff, and subscribes again after every (re)connect: SignalR groups do not survive one.
+
+// The IAuditClient and IAuditHub member names (Proxy.Contracts), in one place.
+export const ClientMethods = Object.freeze({
+  AuditStarted: 'AuditStarted',
+  AuditComplete: 'AuditComplete',
+  AuditFailed: 'AuditFailed',
+  HealthUpdate: 'HealthUpdate',
+  StatsUpdate: 'StatsUpdate',
+});
+
+const HubMethods = Object.freeze({
+  SubscribeToRequest: 'SubscribeToRequest',
+  UnsubscribeFromRequest: 'UnsubscribeFromRequest',
+  SubscribeToFeed: 'SubscribeToFeed',
+});
+
+export const HubPath = '/hubs/audit';
+
+// Past this long without a connection the page says "disconnected" (it keeps trying).
+const ReconnectingGraceMs = 30_000;
+
+export const ConnectionState = Object.freeze({
+  Connecting: 'connecting',
+  Connected: 'connected',
+  Reconnecting: 'reconnecting',
+  Disconnected: 'disconnected',
+});
+
+function retryDelay(attempt) {
+  return Math.min(10_000, 250 * 2 ** attempt) + Math.random() * 250;
+}
+
+export class AuditHubConnection {
+  #connection;
+  #watched = new Set();
+  #onState;
+  #onWatchedState;
+  #lostAt = null;
+  #graceTimer = 0;
+  #startAttempt = 0;
+
+  /**
+   * @param handlers  { [ClientMethods.X]: (event) => void } for each event
+   * @param onState   (state) => void when the connection state changes
+   * @param onWatchedState (requestId, auditState | null) => void after each (re)subscription to a watched id
+   */
+  constructor({ handlers, onState, onWatchedState }) {
+    const signalR = window.signalR;
+    if (!signalR) throw new Error('lib/signalr.min.js did not load; build Proxy.Host to restore it.');
+    this.#onState = onState;
+    this.#onWatchedState = onWatchedState;
+    this.#connection = new signalR.HubConnectionBuilder()
+      .withUrl(HubPath)
+      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (context) => retryDelay(context.previousRetryCount) })
+      .configureLogging(signalR.LogLevel.Warning)
+      .build();
+
+    for (const [method, handler] of Object.entries(handlers)) this.#connection.on(method, handler);
+    this.#connection.onreconnecting(() => this.#lost());
+    this.#connection.onreconnected(() => this.#resubscribe());
+    // Reached when the server closed the connection without allowing a reconnect: start over ourselves.
+    this.#connection.onclose(() => {
+      this.#lost();
+      this.#scheduleStart();
+    });
+  }
+
+  get watched() {
+    return [...this.#watched];
+  }
+
+  start() {
+    this.#setState(ConnectionState.Connecting);
+    return this.#tryStart();
+  }
+
+  async watch(requestId) {
+    this.#watched.add(requestId);
+    if (this.#connection.state !== 'Connected') return undefined; // subscribed once connected
+    const state = await this.#connection.invoke(HubMethods.SubscribeToRequest, requestId);
+    this.#onWatchedState(requestId, state);
+    return state;
+  }
+
+  async unwatch(requestId) {
+    this.#watched.delete(requestId);
+    if (this.#connection.state === 'Connected') await this.#connection.invoke(HubMethods.UnsubscribeFromRequest, requestId);
+  }
+
+  async #tryStart() {
+    try {
+      await this.#connection.start();
+    } catch {
+      this.#lost();
+      this.#scheduleStart();
+      return;
+    }
+    this.#startAttempt = 0;
+    await this.#resubscribe();
+  }
+
+  #scheduleStart() {
+    setTimeout(() => {
+      if (this.#connection.state === 'Disconnected') this.#tryStart();
+    }, retryDelay(this.#startAttempt++));
+  }
+
+  async #resubscribe() {
+    try {
+      await this.#connection.invoke(HubMethods.SubscribeToFeed);
+      const states = await Promise.all(this.watched.map(async (id) => [id, await this.#connection.invoke(HubMethods.SubscribeToRequest, id)]));
+      for (const [id, state] of states) this.#onWatchedState(id, state);
+    } catch {
+      // A connection without its subscriptions is of no use: drop it, and onclose starts over.
+      await this.#connection.stop().catch(() => {});
+      return;
+    }
+    clearTimeout(this.#graceTimer);
+    this.#lostAt = null;
+    this.#setState(ConnectionState.Connected);
+  }
+
+  #lost() {
+    if (this.#lostAt === null) {
+      this.#lostAt = Date.now();
+      this.#graceTimer = setTimeout(() => this.#setState(ConnectionState.Disconnected), ReconnectingGraceMs);
+    }
+    if (Date.now() - this.#lostAt < ReconnectingGraceMs) this.#setState(ConnectionState.Reconnecting);
+  }
+
+  #setState(state) {
+    this.#onState(state);
+  }
+}
