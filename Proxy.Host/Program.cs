@@ -15,7 +15,7 @@ builder.Services.AddProblemDetails();
 builder.Services.AddTruthTableProxy(builder.Configuration);
 // The hub is registered before the pipeline so it stops after it and still delivers the shutdown failures.
 builder.Services.AddAuditHub(builder.Configuration);
-builder.Services.AddAuditWebSockets(builder.Configuration); // likewise
+builder.Services.AddAuditWebSockets(builder.Configuration);
 builder.Services.AddAuditPipeline(builder.Configuration);
 builder.AddEmbeddedAuditEngine();
 builder.Services.AddTruthTableHealthChecks();

@@ -11,16 +11,19 @@ namespace TruthTable.Core.WebSockets;
 /// <summary>
 /// Delivers audit events to the plain-WebSocket clients. <see cref="Publish"/> serializes each event once and
 /// hands the same bytes to every socket's bounded queue, never waiting; a socket that cannot keep up is dropped
-/// and nobody else is held up. Registered before the pipeline, so on shutdown it stops after it and still
-/// delivers the pipeline's last failures before closing the sockets.
+/// and nobody else is held up.
 /// </summary>
 public sealed partial class WebSocketAuditEventSink(
-    IOptions<AuditWebSocketOptions> options, TimeProvider timeProvider, ILogger<WebSocketAuditEventSink> logger)
+    IOptions<AuditWebSocketOptions> options,
+    IHostApplicationLifetime lifetime,
+    TimeProvider timeProvider,
+    ILogger<WebSocketAuditEventSink> logger)
     : IAuditEventSink, IHostedService
 {
     private readonly AuditWebSocketOptions _options = options.Value;
     private readonly ConcurrentDictionary<AuditWebSocketConnection, Task> _connections = new();
     private volatile bool _stopping;
+    private CancellationTokenRegistration _onStopping;
     private long _lagged;
 
     /// <summary>Open /ws connections.</summary>
@@ -80,17 +83,21 @@ public sealed partial class WebSocketAuditEventSink(
         }
     }
 
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>
+    /// Sockets are closed when the host starts stopping, not when this service stops: the server stops first and
+    /// waits for open requests, which a WebSocket is, so it would otherwise wait out its whole shutdown timeout.
+    /// </summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _onStopping = lifetime.ApplicationStopping.Register(CloseAll);
+        return Task.CompletedTask;
+    }
 
-    /// <summary>Sends what is queued, closes every socket as going away and waits (bounded) for them to end.</summary>
+    /// <summary>Closes any socket still open (normally none by now) and waits, bounded, for them to end.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _stopping = true;
-        foreach (var (connection, _) in _connections)
-        {
-            connection.Complete();
-        }
-
+        await _onStopping.DisposeAsync();
+        CloseAll();
         try
         {
             await Task.WhenAll(_connections.Values).WaitAsync(_options.CloseTimeout * 2, cancellationToken);
@@ -98,6 +105,16 @@ public sealed partial class WebSocketAuditEventSink(
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
             // Sockets that do not finish in time are aborted by the server as it stops.
+        }
+    }
+
+    /// <summary>Each socket sends what is queued, then closes as going away (1001).</summary>
+    private void CloseAll()
+    {
+        _stopping = true;
+        foreach (var (connection, _) in _connections)
+        {
+            connection.Complete();
         }
     }
 
