@@ -1,5 +1,6 @@
-// TruthTable dashboard: wires the hub connection, the audit store and the views. Events are queued as they
-// arrive and applied once per animation frame, so a burst of hundreds of events costs one DOM update.
+// TruthTable dashboard: wires the hub connection, the audit store and the views. Events update the store as
+// they arrive; the DOM is updated once per animation frame for all of them, so a burst of hundreds of events
+// costs one DOM update.
 import { AuditHubConnection, ClientMethods } from './js/connection.js';
 import { AuditStore } from './js/store.js';
 import { FeedView, gradeBadge } from './js/feed.js';
@@ -8,8 +9,7 @@ import { drawSparkline } from './js/sparkline.js';
 import { el, byId, setText, formatScore, formatMs } from './js/dom.js';
 
 const store = new AuditStore();
-const pending = []; // [apply(store) -> record | null]
-const dirty = new Set();
+const dirty = new Set(); // request ids changed since the last frame
 let latestHealth = null;
 let latestStats = null;
 let filtersChanged = true;
@@ -30,20 +30,18 @@ function schedule() {
   requestAnimationFrame(render);
 }
 
-function enqueue(apply) {
-  pending.push(apply);
+let scoresChanged = false;
+
+/** Applies an event (or local knowledge) to the store now; its DOM update waits for the next frame. */
+function update(apply) {
+  const record = apply();
+  if (record) dirty.add(record.requestId);
   schedule();
+  return record;
 }
 
 function render() {
   frameRequested = false;
-  let scoresChanged = false;
-  for (const apply of pending.splice(0)) {
-    const record = apply();
-    if (record) dirty.add(record.requestId);
-    if (record?.complete) scoresChanged = true;
-  }
-
   if (dirty.size > 0 || filtersChanged) {
     feed.render(store.filter(currentFilters()), dirty, store.size);
     refreshModelFilter();
@@ -55,6 +53,7 @@ function render() {
   if (latestStats) renderStats(latestStats);
   if (watchChanged) renderWatchList();
   dirty.clear();
+  scoresChanged = false;
   filtersChanged = false;
   watchChanged = false;
   latestHealth = null;
@@ -125,7 +124,7 @@ const watchedIds = new Set();
 const watchForm = byId('watch-form');
 
 function watchedState(requestId, state) {
-  enqueue(() => store.state(state));
+  update(() => store.state(state));
   watchChanged = true;
 }
 
@@ -213,8 +212,8 @@ auditForm.addEventListener('submit', async (event) => {
   const result = await response.json().catch(() => ({}));
   if (response.status === 202 && result.requestId) {
     setText(status, `Accepted as ${result.requestId}`);
-    enqueue(() => store.noteLocal(result.requestId, { ...body, model: model || '' }));
-    requestAnimationFrame(() => select(result.requestId));
+    update(() => store.noteLocal(result.requestId, { ...body, model: model || '' }));
+    select(result.requestId);
     return;
   }
 
@@ -236,9 +235,12 @@ byId('example-button').addEventListener('click', () => {
 
 const hub = new AuditHubConnection({
   handlers: {
-    [ClientMethods.AuditStarted]: (e) => enqueue(() => store.started(e)),
-    [ClientMethods.AuditComplete]: (e) => enqueue(() => store.complete(e)),
-    [ClientMethods.AuditFailed]: (e) => enqueue(() => store.failed(e)),
+    [ClientMethods.AuditStarted]: (e) => update(() => store.started(e)),
+    [ClientMethods.AuditComplete]: (e) => {
+      update(() => store.complete(e));
+      scoresChanged = true;
+    },
+    [ClientMethods.AuditFailed]: (e) => update(() => store.failed(e)),
     [ClientMethods.HealthUpdate]: (e) => { latestHealth = e; schedule(); },
     [ClientMethods.StatsUpdate]: (e) => { latestStats = e; schedule(); },
   },

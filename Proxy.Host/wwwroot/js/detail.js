@@ -30,8 +30,9 @@ export class DetailView {
 
     this.#root.replaceChildren(
       summary(record),
-      ...texts(record),
       ...outcome(record),
+      ...texts(record),
+      ...trace(record),
     );
   }
 }
@@ -96,6 +97,13 @@ function outcome(record) {
       : el('ol', { className: 'claims' }, c.verifications.map(claimItem)),
   ];
 
+  return blocks;
+}
+
+function trace(record) {
+  const c = record.complete;
+  if (!c) return [];
+  const blocks = [];
   const timings = Object.entries(c.stepTimings ?? {});
   if (timings.length > 0) {
     blocks.push(el('h3', { text: 'Step timings' }),
