@@ -200,7 +200,8 @@ async function run(browser) {
   passed('watching a finished request id shows its final state');
 
   // Drop the connection: stop the host, see "reconnecting", start it on the same port, see it recover.
-  await host('stop');
+  const stopped = await host('stop');
+  log(`host stopped in ${stopped.stoppedInMs} ms`);
   await page.locator('#connection-state[data-state="reconnecting"]').waitFor();
   passed('page shows reconnecting while the host is down');
   await host('start');

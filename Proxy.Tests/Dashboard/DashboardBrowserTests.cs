@@ -42,8 +42,9 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
                         case "proxy":
                             return await ProxyChatAsync(baseAddress, message);
                         case "stop":
+                            var stopwatch = System.Diagnostics.Stopwatch.StartNew();
                             await server.DisposeAsync();
-                            return new JsonObject { ["ok"] = true };
+                            return new JsonObject { ["ok"] = true, ["stoppedInMs"] = stopwatch.ElapsedMilliseconds };
                         case "start":
                             // Same URL, so the page's automatic reconnect finds it.
                             server = await TruthTableServer.StartAsync(upstream.BaseAddress,
