@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.IO.Compression;
 
 namespace TruthTable.Core.Extraction;
@@ -41,6 +42,12 @@ public static class CapturedBodyDecoder
             }
 
             return DecodeResult.Success(body.IsSingleSegment ? body.First : body.ToArray());
+        }
+
+        // Bodiless responses (204, HEAD) may still carry the header; there is nothing to undo.
+        if (body.IsEmpty)
+        {
+            return DecodeResult.Success(ReadOnlyMemory<byte>.Empty);
         }
 
         var current = body;
@@ -101,58 +108,148 @@ public static class CapturedBodyDecoder
 
     private static DecodeResult Decompress(ReadOnlySequence<byte> input, ContentCoding coding, int maxDecodedBytes)
     {
+        var output = new ArrayBufferWriter<byte>(Math.Clamp((int)Math.Min(input.Length * 4, int.MaxValue), 256, Math.Max(maxDecodedBytes, 256)));
         try
         {
-            using var source = new ReadOnlySequenceStream(input);
-            using var decompressor = OpenDecompressor(source, coding, input);
-            var output = new ArrayBufferWriter<byte>(Math.Clamp((int)Math.Min(input.Length * 4, int.MaxValue), 256, Math.Max(maxDecodedBytes, 256)));
-            while (true)
+            var outcome = coding == ContentCoding.Brotli
+                ? InflateBrotli(input, output, maxDecodedBytes)
+                : InflateDeflateFamily(input, coding, output, maxDecodedBytes);
+            return outcome switch
             {
-                // Ask for one byte past the bound: getting it proves the output is too large without inflating more.
-                var room = maxDecodedBytes - output.WrittenCount + 1;
-                var target = output.GetSpan(Math.Min(room, ReadChunkBytes));
-                var read = decompressor.Read(target[..Math.Min(target.Length, room)]);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                output.Advance(read);
-                if (output.WrittenCount > maxDecodedBytes)
-                {
-                    return TooLarge(maxDecodedBytes);
-                }
-            }
-
-            return DecodeResult.Success(output.WrittenMemory);
+                InflateOutcome.Complete => DecodeResult.Success(output.WrittenMemory),
+                InflateOutcome.TooLarge => TooLarge(maxDecodedBytes),
+                InflateOutcome.Truncated => DecodeResult.Failure(SkipReasons.Unparseable, $"{CodingName(coding)} body is truncated"),
+                _ => Corrupt(coding),
+            };
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or InvalidOperationException or NotSupportedException)
         {
-            return DecodeResult.Failure(SkipReasons.Unparseable, $"{CodingName(coding)} body is corrupt ({ex.GetType().Name})");
+            return Corrupt(coding);
         }
     }
 
-    private static Stream OpenDecompressor(Stream source, ContentCoding coding, ReadOnlySequence<byte> input) => coding switch
+    /// <remarks>
+    /// The BCL gzip/zlib streams end quietly when input runs out mid-stream, so completeness is checked against the
+    /// trailer: zlib's Adler-32, gzip's ISIZE. (A multi-member gzip body fails that check; HTTP servers do not send
+    /// them.) Raw deflate has no trailer, so a cut raw-deflate body is only caught later by the JSON reader.
+    /// </remarks>
+    private static InflateOutcome InflateDeflateFamily(
+        ReadOnlySequence<byte> input, ContentCoding coding, ArrayBufferWriter<byte> output, int maxDecodedBytes)
     {
-        ContentCoding.Gzip => new GZipStream(source, CompressionMode.Decompress),
-        ContentCoding.Brotli => new BrotliStream(source, CompressionMode.Decompress),
-        // HTTP "deflate" means zlib-wrapped, but some servers send raw deflate; the zlib header tells them apart.
-        ContentCoding.Deflate when HasZlibHeader(input) => new ZLibStream(source, CompressionMode.Decompress),
-        ContentCoding.Deflate => new DeflateStream(source, CompressionMode.Decompress),
-        _ => throw new NotSupportedException(),
-    };
+        var zlib = coding == ContentCoding.Deflate && HasZlibHeader(input);
+        using var source = new ReadOnlySequenceStream(input);
+        using Stream decompressor = coding switch
+        {
+            ContentCoding.Gzip => new GZipStream(source, CompressionMode.Decompress),
+            // HTTP "deflate" means zlib-wrapped, but some servers send raw deflate; the zlib header tells them apart.
+            _ when zlib => new ZLibStream(source, CompressionMode.Decompress),
+            _ => new DeflateStream(source, CompressionMode.Decompress),
+        };
+
+        while (true)
+        {
+            // Ask for one byte past the bound: getting it proves the output is too large without inflating more.
+            var room = maxDecodedBytes - output.WrittenCount + 1;
+            var target = output.GetSpan(Math.Min(room, ReadChunkBytes));
+            var read = decompressor.Read(target[..Math.Min(target.Length, room)]);
+            if (read == 0)
+            {
+                break;
+            }
+
+            output.Advance(read);
+            if (output.WrittenCount > maxDecodedBytes)
+            {
+                return InflateOutcome.TooLarge;
+            }
+        }
+
+        if (coding == ContentCoding.Gzip)
+        {
+            return input.Length >= 18 && ReadTrailer(input, bigEndian: false) == (uint)output.WrittenCount
+                ? InflateOutcome.Complete
+                : InflateOutcome.Truncated;
+        }
+
+        if (zlib)
+        {
+            return input.Length >= 6 && ReadTrailer(input, bigEndian: true) == Adler32(output.WrittenSpan)
+                ? InflateOutcome.Complete
+                : InflateOutcome.Truncated;
+        }
+
+        return InflateOutcome.Complete;
+    }
+
+    /// <summary>Brotli through the decoder struct, whose status says whether the stream really ended.</summary>
+    private static InflateOutcome InflateBrotli(ReadOnlySequence<byte> input, ArrayBufferWriter<byte> output, int maxDecodedBytes)
+    {
+        // Captures are at most 1 MiB, so joining segments costs little next to the inflated output.
+        ReadOnlySpan<byte> remaining = input.IsSingleSegment ? input.FirstSpan : input.ToArray();
+        using var decoder = new BrotliDecoder();
+        while (true)
+        {
+            var room = maxDecodedBytes - output.WrittenCount + 1;
+            var target = output.GetSpan(Math.Min(room, ReadChunkBytes));
+            var status = decoder.Decompress(remaining, target[..Math.Min(target.Length, room)], out var consumed, out var written);
+            remaining = remaining[consumed..];
+            output.Advance(written);
+            if (output.WrittenCount > maxDecodedBytes)
+            {
+                return InflateOutcome.TooLarge;
+            }
+
+            switch (status)
+            {
+                case OperationStatus.Done:
+                    return InflateOutcome.Complete;
+                case OperationStatus.NeedMoreData:
+                    return InflateOutcome.Truncated;
+                case OperationStatus.InvalidData:
+                    return InflateOutcome.Corrupt;
+            }
+        }
+    }
+
+    /// <summary>The last four bytes of the input as a 32-bit number.</summary>
+    private static uint ReadTrailer(ReadOnlySequence<byte> input, bool bigEndian)
+    {
+        Span<byte> trailer = stackalloc byte[4];
+        input.Slice(input.Length - 4).CopyTo(trailer);
+        return bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(trailer) : BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+    }
+
+    /// <summary>RFC 1950 Adler-32 (the BCL has no public implementation outside a NuGet package).</summary>
+    private static uint Adler32(ReadOnlySpan<byte> data)
+    {
+        const uint Modulus = 65521;
+        // 5552 is the largest run whose sums cannot overflow 32 bits before the modulo, as in zlib.
+        const int MaxRun = 5552;
+        uint a = 1, b = 0;
+        while (!data.IsEmpty)
+        {
+            var run = data[..Math.Min(data.Length, MaxRun)];
+            foreach (var value in run)
+            {
+                a += value;
+                b += a;
+            }
+
+            a %= Modulus;
+            b %= Modulus;
+            data = data[run.Length..];
+        }
+
+        return (b << 16) | a;
+    }
 
     private static bool HasZlibHeader(ReadOnlySequence<byte> input)
     {
-        if (input.Length < 2)
-        {
-            return false;
-        }
-
         Span<byte> header = stackalloc byte[2];
-        input.Slice(0, 2).CopyTo(header);
+        input.Slice(0, Math.Min(input.Length, 2)).CopyTo(header);
         // RFC 1950: compression method 8 (deflate) and a header checksum that makes CMF*256+FLG a multiple of 31.
-        return (header[0] & 0x0F) == 8 && ((header[0] << 8) | header[1]) % 31 == 0;
+        // A lone first byte is judged by its method alone, so a zlib body cut after one byte still reads as cut.
+        return (header[0] & 0x0F) == 8 && (input.Length == 1 || ((header[0] << 8) | header[1]) % 31 == 0);
     }
 
     private static string CodingName(ContentCoding coding) => coding switch
@@ -162,8 +259,19 @@ public static class CapturedBodyDecoder
         _ => "deflate",
     };
 
+    private static DecodeResult Corrupt(ContentCoding coding) =>
+        DecodeResult.Failure(SkipReasons.Unparseable, $"{CodingName(coding)} body is corrupt");
+
     private static DecodeResult TooLarge(int maxDecodedBytes) =>
         DecodeResult.Failure(SkipReasons.TooLarge, $"decoded body exceeds {maxDecodedBytes} bytes");
+
+    private enum InflateOutcome
+    {
+        Complete,
+        TooLarge,
+        Truncated,
+        Corrupt,
+    }
 
     private enum ContentCoding
     {
