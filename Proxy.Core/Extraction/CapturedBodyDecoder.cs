@@ -148,10 +148,7 @@ public static class CapturedBodyDecoder
 
         while (true)
         {
-            // Ask for one byte past the bound: getting it proves the output is too large without inflating more.
-            var room = maxDecodedBytes - output.WrittenCount + 1;
-            var target = output.GetSpan(Math.Min(room, ReadChunkBytes));
-            var read = decompressor.Read(target[..Math.Min(target.Length, room)]);
+            var read = decompressor.Read(NextTarget(output, maxDecodedBytes));
             if (read == 0)
             {
                 break;
@@ -189,9 +186,7 @@ public static class CapturedBodyDecoder
         using var decoder = new BrotliDecoder();
         while (true)
         {
-            var room = maxDecodedBytes - output.WrittenCount + 1;
-            var target = output.GetSpan(Math.Min(room, ReadChunkBytes));
-            var status = decoder.Decompress(remaining, target[..Math.Min(target.Length, room)], out var consumed, out var written);
+            var status = decoder.Decompress(remaining, NextTarget(output, maxDecodedBytes), out var consumed, out var written);
             remaining = remaining[consumed..];
             output.Advance(written);
             if (output.WrittenCount > maxDecodedBytes)
@@ -209,6 +204,17 @@ public static class CapturedBodyDecoder
                     return InflateOutcome.Corrupt;
             }
         }
+    }
+
+    /// <summary>
+    /// Where to inflate next: at most one byte past the bound, since getting that byte proves the output too large
+    /// without inflating any further.
+    /// </summary>
+    private static Span<byte> NextTarget(ArrayBufferWriter<byte> output, int maxDecodedBytes)
+    {
+        var room = maxDecodedBytes - output.WrittenCount + 1;
+        var target = output.GetSpan(Math.Min(room, ReadChunkBytes));
+        return target[..Math.Min(target.Length, room)];
     }
 
     /// <summary>The last four bytes of the input as a 32-bit number.</summary>

@@ -100,8 +100,7 @@ public sealed class OpenAiExchangeExtractorSkipTests
 
         var outcome = new OpenAiExchangeExtractor().Extract(ChatPath, 200, Encoding.UTF8.GetBytes(Request), response, Json);
 
-        Assert.Equal(SkipReasons.Unparseable, outcome.SkipReason);
-        Assert.Null(outcome.Exchange);
+        AssertSkip(outcome, SkipReasons.Unparseable, "body has a string that is not valid UTF-8");
     }
 
     [Fact]
