@@ -190,9 +190,23 @@ internal static class ChatRequestReader
             return null;
         }
 
-        var id = item.TryGetProperty("id", out var idElement) && idElement.ValueKind is JsonValueKind.String or JsonValueKind.Number
-            ? (idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : idElement.GetRawText())
-            : null;
-        return new ContextSnippet(string.IsNullOrEmpty(id) ? fallbackId : id, content);
+        return new ContextSnippet(ReadSeedId(item) ?? fallbackId, content);
+    }
+
+    /// <summary>Seed ids were strings or numbers; either is kept as written.</summary>
+    private static string? ReadSeedId(JsonElement item)
+    {
+        if (!item.TryGetProperty("id", out var id))
+        {
+            return null;
+        }
+
+        var text = id.ValueKind switch
+        {
+            JsonValueKind.String => id.GetString(),
+            JsonValueKind.Number => id.GetRawText(),
+            _ => null,
+        };
+        return string.IsNullOrEmpty(text) ? null : text;
     }
 }

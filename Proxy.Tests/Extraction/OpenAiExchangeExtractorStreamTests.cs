@@ -226,4 +226,14 @@ public sealed class OpenAiExchangeExtractorStreamTests
         Assert.Equal(contiguous.Exchange!.Answer, segmented.Exchange!.Answer);
         Assert.Equal(contiguous.Exchange.Context, segmented.Exchange.Context);
     }
+
+    [Fact]
+    public void Extract_JsonBodyLabelledAsEventStream_IsReadAsJson()
+    {
+        // Some upstreams ignore "stream": true and answer with one JSON body under the stream content type.
+        var exchange = ExtractAuditable(ChatPath, ChatRequest, """{"model":"m","choices":[{"index":0,"message":{"content":"Bonjour !"}}]}""", EventStream);
+
+        Assert.Equal("Bonjour !", exchange.Answer);
+        Assert.Equal("gpt-4o-mini", exchange.Model);
+    }
 }
