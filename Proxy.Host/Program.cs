@@ -1,3 +1,4 @@
+using TruthTable.Core.Configuration;
 using TruthTable.Core.Hub;
 using TruthTable.Core.Pipeline;
 using TruthTable.Core.Proxy;
@@ -18,6 +19,7 @@ builder.AddEmbeddedAuditEngine();
 builder.Services.AddTruthTableHealthChecks();
 
 var app = builder.Build();
+app.Services.ValidateOptionsNow();
 
 app.UseRequestIds();
 app.MapAuditHub();

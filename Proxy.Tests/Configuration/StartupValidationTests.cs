@@ -17,9 +17,11 @@ public sealed class StartupValidationTests
 
         var error = Assert.ThrowsAny<Exception>(() => server.StartServer());
 
-        var validation = Assert.IsType<OptionsValidationException>(error is AggregateException a ? a.Flatten().InnerExceptions.First() : error);
-        Assert.Contains("Audit:Workers", validation.Message);
-        Assert.Contains("Audit:QueueCapacity", validation.Message);
+        var failures = error is AggregateException a ? a.Flatten().InnerExceptions : [error];
+        var messages = string.Join("\n", failures.Select(f => Assert.IsType<OptionsValidationException>(f).Message));
+        Assert.Contains("Audit:Workers", messages);
+        Assert.Contains("Audit:QueueCapacity", messages);
+        Assert.Contains("Hub:StatsInterval", messages);
     }
 
     [Fact]
