@@ -51,14 +51,15 @@ internal sealed class AnalyzedText
             return true;
         }
 
-        if (term.Kind == TermKind.Number)
+        // Names and numbers must match exactly: "Sensora" is not a variant of "sensor".
+        if (term.Kind != TermKind.Word)
         {
             return false;
         }
 
         foreach (var own in Terms)
         {
-            if (own.Kind != TermKind.Number && LightStemmer.AreVariants(own.Key, term.Key))
+            if (own.Kind == TermKind.Word && LightStemmer.AreVariants(own.Key, term.Key))
             {
                 return true;
             }

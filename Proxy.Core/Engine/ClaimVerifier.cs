@@ -2,17 +2,18 @@ namespace TruthTable.Core.Engine;
 
 /// <summary>
 /// Decides one claim's verdict from its best evidence matches:
-/// a conflicting detail in evidence that otherwise matches → Contradicted (unless another sentence backs the
-/// claim fully); a number or name found in none of the matches → Unsupported, since invented specifics are the
-/// typical hallucination; otherwise the share of the claim's content terms found in the evidence decides —
-/// ≥ 75 % Supported, ≥ 40 % PartiallySupported, below that Unsupported.
+/// a conflicting detail in a sentence that matches the claim better than any agreeing sentence → Contradicted;
+/// a number or name found in none of the matches → Unsupported, since invented specifics are the typical
+/// hallucination; otherwise the rarity-weighted share of the claim's terms found in the evidence decides —
+/// ≥ 75 % Supported, ≥ 40 % PartiallySupported, below that Unsupported. Weighting by rarity keeps the topic words
+/// every context sentence repeats ("API", "order") from making an invented claim look half supported.
 /// </summary>
-internal sealed class ClaimVerifier(ContradictionDetector detector)
+internal sealed class ClaimVerifier(ContradictionDetector detector, Func<Term, double> termWeight)
 {
     public const double SupportedCoverage = 0.75;
     public const double PartialCoverage = 0.40;
 
-    // A weak side match may still contribute a subject the main match refers to with "it".
+    // A side match may contribute the subject that the main match calls "it".
     private const double ContributingCoverage = 0.25;
     private const int MaxSnippetLength = 300;
 
@@ -27,8 +28,7 @@ internal sealed class ClaimVerifier(ContradictionDetector detector)
                 "Unsupported: no context sentence shares a content word with the claim.");
         }
 
-        var contradiction = FindContradiction(claim, matches, out var hasFullSupport);
-        if (contradiction is not null && !hasFullSupport)
+        if (FindContradiction(claim, matches) is { } contradiction)
         {
             var evidence = new List<string> { Snippet(contradiction.Evidence.Text) };
             evidence.AddRange(matches.Where(m => m.Sentence != contradiction.Evidence).Select(m => Snippet(m.Sentence.Text)));
@@ -37,7 +37,7 @@ internal sealed class ClaimVerifier(ContradictionDetector detector)
         }
 
         var covered = CoveredTerms(matches);
-        var coverage = (double)covered.Count / claim.Terms.Count;
+        var coverage = WeightedShare(claim.Terms, covered);
         var missing = claim.Terms.Where(t => !covered.Contains(t)).ToList();
         var missingSpecifics = missing.Where(t => t.IsSpecific).ToList();
         var snippets = matches.Select(m => Snippet(m.Sentence.Text)).ToList();
@@ -65,38 +65,61 @@ internal sealed class ClaimVerifier(ContradictionDetector detector)
             $"Unsupported: only {found}; not found: {Quote(missing)}.");
     }
 
-    private Contradiction? FindContradiction(AnalyzedText claim, IReadOnlyList<EvidenceMatch> matches, out bool hasFullSupport)
+    /// <summary>
+    /// A conflict counts only if its sentence matches the claim better than every sentence that agrees with it;
+    /// otherwise the claim is most likely about the agreeing sentence and the conflict about something else.
+    /// </summary>
+    private Contradiction? FindContradiction(AnalyzedText claim, IReadOnlyList<EvidenceMatch> matches)
     {
-        Contradiction? first = null;
-        hasFullSupport = false;
+        Contradiction? strongest = null;
+        var strongestCoverage = -1.0;
+        var bestAgreeingCoverage = 0.0;
         foreach (var match in matches)
         {
             var contradiction = detector.Detect(claim, match.Sentence);
             if (contradiction is null)
             {
-                hasFullSupport |= match.Coverage >= SupportedCoverage && claim.Terms.Where(t => t.IsSpecific).All(match.Sentence.Analysis.Mentions);
+                bestAgreeingCoverage = Math.Max(bestAgreeingCoverage, match.Coverage);
             }
-            else
+            else if (match.Coverage > strongestCoverage)
             {
-                first ??= contradiction;
+                strongest = contradiction;
+                strongestCoverage = match.Coverage;
             }
         }
 
-        return first;
+        return strongestCoverage > bestAgreeingCoverage ? strongest : null;
     }
 
+    /// <summary>
+    /// Terms backed by the matches: any term of the best match and of side matches that cover enough of the claim,
+    /// and names and numbers wherever they appear among the matches — a side sentence that only says "Apollo 11"
+    /// still establishes that the context is about Apollo 11.
+    /// </summary>
     private static HashSet<Term> CoveredTerms(IReadOnlyList<EvidenceMatch> matches)
     {
         var covered = new HashSet<Term>(matches[0].CoveredTerms);
         foreach (var match in matches.Skip(1))
         {
-            if (match.Coverage >= ContributingCoverage)
-            {
-                covered.UnionWith(match.CoveredTerms);
-            }
+            covered.UnionWith(match.Coverage >= ContributingCoverage
+                ? match.CoveredTerms
+                : match.CoveredTerms.Where(t => t.IsSpecific));
         }
 
         return covered;
+    }
+
+    private double WeightedShare(IReadOnlyList<Term> terms, HashSet<Term> covered)
+    {
+        double total = 0, found = 0;
+        foreach (var term in terms)
+        {
+            var weight = termWeight(term);
+            total += weight;
+            found += covered.Contains(term) ? weight : 0;
+        }
+
+        return total == 0 ? 0 : found / total;
     }
 
     private static float Confidence(double value) => (float)Math.Round(Math.Clamp(value, 0, 1), 3);

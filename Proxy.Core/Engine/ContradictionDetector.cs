@@ -22,41 +22,34 @@ internal sealed class ContradictionDetector(TermExtractor extractor)
 
     private static readonly Dictionary<string, List<string>> OppositesByStem = BuildOpposites();
 
+    // A swapped name sits where the original was: they must share a neighbouring term within this distance.
+    private const int AlignmentWindow = 2;
+
     public Contradiction? Detect(AnalyzedText claim, EvidenceSentence evidence)
     {
-        var clause = BestMatchingClause(claim, evidence);
-        return FindNumberConflict(claim, clause, evidence)
-            ?? FindEntityConflict(claim, clause, evidence)
-            ?? FindNegationConflict(claim, clause, evidence)
-            ?? FindOppositeWord(claim, clause, evidence);
-    }
-
-    /// <summary>The clause of the evidence sentence that shares most terms with the claim; negation and numbers are scoped to it.</summary>
-    private AnalyzedText BestMatchingClause(AnalyzedText claim, EvidenceSentence evidence)
-    {
-        var clauses = ClauseSplitter.Split(evidence.Text);
-        if (clauses.Count == 1)
+        var clauses = AnalyzeClauses(evidence);
+        var bestClause = clauses.MaxBy(c => c.CountMentioned(claim.Terms))!;
+        foreach (var clause in clauses)
         {
-            return evidence.Analysis;
-        }
-
-        AnalyzedText? best = null;
-        var bestCount = -1;
-        foreach (var text in clauses)
-        {
-            var clause = extractor.Analyze(text);
-            var count = clause.CountMentioned(claim.Terms);
-            if (count > bestCount)
+            var conflict = FindNumberConflict(claim, clause, bestClause, evidence)
+                ?? FindEntityConflict(claim, clause, bestClause, evidence);
+            if (conflict is not null)
             {
-                best = clause;
-                bestCount = count;
+                return conflict;
             }
         }
 
-        return best!;
+        // Polarity is judged against the one clause the claim is about, not a neighbouring clause's "not".
+        return FindNegationConflict(claim, bestClause, evidence) ?? FindOppositeWord(claim, bestClause, evidence);
     }
 
-    private static Contradiction? FindNumberConflict(AnalyzedText claim, AnalyzedText clause, EvidenceSentence evidence)
+    private List<AnalyzedText> AnalyzeClauses(EvidenceSentence evidence)
+    {
+        var texts = ClauseSplitter.Split(evidence.Text);
+        return texts.Count == 1 ? [evidence.Analysis] : texts.Select(extractor.Analyze).ToList();
+    }
+
+    private static Contradiction? FindNumberConflict(AnalyzedText claim, AnalyzedText clause, AnalyzedText bestClause, EvidenceSentence evidence)
     {
         var claimOnly = Unmentioned(claim.Terms, clause, TermKind.Number);
         var evidenceOnly = Unmentioned(clause.Terms, claim, TermKind.Number);
@@ -65,13 +58,13 @@ internal sealed class ContradictionDetector(TermExtractor extractor)
             return null;
         }
 
-        var rest = RestCoverage(claim, evidence.Analysis, claimOnly);
+        var rest = RestCoverage(claim, clause, bestClause, evidence.Analysis, claimOnly);
         return rest >= SameFactCoverage
             ? new Contradiction(ContradictionKind.Number, Join(claimOnly), Join(evidenceOnly), evidence, rest)
             : null;
     }
 
-    private static Contradiction? FindEntityConflict(AnalyzedText claim, AnalyzedText clause, EvidenceSentence evidence)
+    private static Contradiction? FindEntityConflict(AnalyzedText claim, AnalyzedText clause, AnalyzedText bestClause, EvidenceSentence evidence)
     {
         // A name counts as missing only when no part of it is there: "Marie Curie" vs "Curie" is not a swap.
         var missing = new List<Term>();
@@ -84,15 +77,56 @@ internal sealed class ContradictionDetector(TermExtractor extractor)
         }
 
         var extra = Unmentioned(clause.Terms, claim, TermKind.Entity);
-        if (missing.Count == 0 || extra.Count == 0)
+        var aligned = extra.Where(x => missing.Any(m => AreAligned(claim, m, clause, x))).ToList();
+        if (aligned.Count == 0)
         {
             return null;
         }
 
-        var rest = RestCoverage(claim, evidence.Analysis, missing);
+        var rest = RestCoverage(claim, clause, bestClause, evidence.Analysis, missing);
         return rest >= SameFactCoverage
-            ? new Contradiction(ContradictionKind.Entity, Join(missing), Join(extra), evidence, rest)
+            ? new Contradiction(ContradictionKind.Entity, Join(missing), Join(aligned), evidence, rest)
             : null;
+    }
+
+    /// <summary>
+    /// True when the claim's name and the evidence's name fill the same slot — they share a neighbouring term
+    /// ("Rotterdam is the capital" / "Amsterdam is the capital"). Without this, "the Eagle landed on the Moon"
+    /// would clash with "Commander Neil Armstrong … landed the Eagle" over "Moon" versus "Commander".
+    /// </summary>
+    private static bool AreAligned(AnalyzedText claim, Term claimName, AnalyzedText clause, Term evidenceName)
+    {
+        var claimNeighbours = Neighbours(claim.Terms, claimName);
+        foreach (var neighbour in Neighbours(clause.Terms, evidenceName))
+        {
+            if (claimNeighbours.Any(c => c.Key == neighbour.Key))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static IEnumerable<Term> Neighbours(IReadOnlyList<Term> terms, Term term)
+    {
+        var index = -1;
+        for (var i = 0; i < terms.Count; i++)
+        {
+            if (terms[i].Key == term.Key)
+            {
+                index = i;
+                break;
+            }
+        }
+
+        for (var i = Math.Max(0, index - AlignmentWindow); i <= Math.Min(terms.Count - 1, index + AlignmentWindow); i++)
+        {
+            if (i != index && terms[i].Kind != TermKind.Entity)
+            {
+                yield return terms[i];
+            }
+        }
     }
 
     private static Contradiction? FindNegationConflict(AnalyzedText claim, AnalyzedText clause, EvidenceSentence evidence)
@@ -177,24 +211,42 @@ internal sealed class ContradictionDetector(TermExtractor extractor)
         return false;
     }
 
-    private static double RestCoverage(AnalyzedText claim, AnalyzedText evidence, List<Term> conflicting)
+    /// <summary>
+    /// How surely the conflicting clause states the same fact as the claim: the share of the claim's other terms it
+    /// mentions. The clause the claim matches best is measured with its whole sentence, because it may say "it" for
+    /// the subject. A sibling clause must carry the fact by itself, and loses to the best clause when that one
+    /// agrees on the detail: "began in 1887, and was completed in 1889" does not contradict "began in 1887".
+    /// </summary>
+    private static double RestCoverage(
+        AnalyzedText claim, AnalyzedText clause, AnalyzedText bestClause, AnalyzedText sentence, List<Term> conflicting)
     {
+        var isBestClause = ReferenceEquals(clause, bestClause);
+        if (!isBestClause && conflicting.Any(bestClause.Mentions))
+        {
+            return 0;
+        }
+
         var restCount = claim.Terms.Count - conflicting.Count;
         if (restCount <= 0)
         {
             return 0;
         }
 
-        var mentioned = 0;
+        var scope = isBestClause ? sentence : clause;
+        var inScope = 0;
+        var inClause = 0;
         foreach (var term in claim.Terms)
         {
-            if (!conflicting.Contains(term) && evidence.Mentions(term))
+            if (conflicting.Contains(term))
             {
-                mentioned++;
+                continue;
             }
+
+            inScope += scope.Mentions(term) ? 1 : 0;
+            inClause += clause.Mentions(term) ? 1 : 0;
         }
 
-        return (double)mentioned / restCount;
+        return inClause == 0 ? 0 : (double)inScope / restCount;
     }
 
     private static string Join(List<Term> terms) => string.Join(", ", terms.Select(t => $"'{t.Surface}'"));

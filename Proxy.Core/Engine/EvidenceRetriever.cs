@@ -103,6 +103,9 @@ internal sealed class EvidenceRetriever
         }
     }
 
+    /// <summary>How rare a term is among the context sentences; a term the context never uses is rarest.</summary>
+    public double Rarity(Term term) => Rarity(term.Key);
+
     private double Rarity(string key) =>
         Math.Log(1.0 + (_sentences.Count + 1.0) / (_documentFrequency.GetValueOrDefault(key) + 1.0));
 

@@ -43,7 +43,7 @@ public sealed class FaithfulnessAuditor
         cancellationToken.ThrowIfCancellationRequested();
 
         started = Stopwatch.GetTimestamp();
-        var verifier = new ClaimVerifier(new ContradictionDetector(extractor));
+        var verifier = new ClaimVerifier(new ContradictionDetector(extractor), retriever.Rarity);
         var hasContext = retriever.SentenceCount > 0;
         var assessments = new List<ClaimAssessment>(claims.Count);
         for (var i = 0; i < claims.Count; i++)

@@ -20,6 +20,13 @@ internal sealed class TermExtractor(LowercaseVocabulary vocabulary)
         ["twenty"] = "20", ["thirty"] = "30", ["forty"] = "40", ["fifty"] = "50",
     };
 
+    // "the second person" vs "the first person": ranks are checkable facts. Keys differ from cardinals ("#2" ≠ "2").
+    private static readonly Dictionary<string, string> Ordinals = new(StringComparer.Ordinal)
+    {
+        ["first"] = "#1", ["second"] = "#2", ["third"] = "#3", ["fourth"] = "#4", ["fifth"] = "#5",
+        ["sixth"] = "#6", ["seventh"] = "#7", ["eighth"] = "#8", ["ninth"] = "#9", ["tenth"] = "#10",
+    };
+
     public AnalyzedText Analyze(string text)
     {
         var tokens = WordTokenizer.Tokenize(text);
@@ -65,12 +72,15 @@ internal sealed class TermExtractor(LowercaseVocabulary vocabulary)
                 continue;
             }
 
-            if (seenKeys.Add(content.Key))
+            if (!seenKeys.Add(content.Key))
             {
-                terms.Add(content);
+                continue;
             }
 
-            // Everything after a negation is taken to be in its scope; clauses are short enough for that.
+            terms.Add(content);
+
+            // What follows a negation is in its scope (clauses are short enough for that), unless it was already
+            // asserted before it: in "Python 3 is not compatible with Python 2" the denial is not about Python.
             if (negations > 0)
             {
                 negatedKeys.Add(content.Key);
@@ -94,6 +104,11 @@ internal sealed class TermExtractor(LowercaseVocabulary vocabulary)
         if (IsAcronym(token.Text))
         {
             return new Term(lower, token.Text, TermKind.Entity);
+        }
+
+        if (Ordinals.TryGetValue(lower, out var ordinal))
+        {
+            return new Term(ordinal, token.Text, TermKind.Number);
         }
 
         if (SpelledNumbers.TryGetValue(lower, out var digits))

@@ -102,7 +102,7 @@ internal static class WordTokenizer
         return new Token(text, hasDigit ? TokenShape.Identifier : TokenShape.Word, isFirst, isFollowedByComma);
     }
 
-    // "1st", "21st", "1990s": the number is the fact, the suffix is grammar.
+    // "21st" is the ordinal "#21" (as "first" is "#1"); in "1990s" the number is the fact and the "s" grammar.
     private static bool TrySplitNumberSuffix(ReadOnlySpan<char> raw, out string number)
     {
         var digits = 0;
@@ -112,7 +112,13 @@ internal static class WordTokenizer
         }
 
         var suffix = raw[digits..].ToString().ToLowerInvariant();
-        if (digits > 0 && suffix is "st" or "nd" or "rd" or "th" or "s")
+        if (digits > 0 && suffix is "st" or "nd" or "rd" or "th")
+        {
+            number = "#" + CanonicalNumber(raw[..digits]);
+            return true;
+        }
+
+        if (digits > 0 && suffix == "s")
         {
             number = CanonicalNumber(raw[..digits]);
             return true;
