@@ -29,7 +29,7 @@ internal static partial class ClaimSplitter
             {
                 if (HasCheckableContent(clause))
                 {
-                    claims.Add(clause);
+                    claims.Add(Capitalized(clause));
                 }
             }
         }
@@ -47,8 +47,11 @@ internal static partial class ClaimSplitter
             text = LeadIn().Replace(text, string.Empty).TrimStart();
         }
 
-        return text.Length > 0 && char.IsLower(text[0]) ? char.ToUpperInvariant(text[0]) + text[1..] : text;
+        return Capitalized(text);
     }
+
+    private static string Capitalized(string text) =>
+        text.Length > 0 && char.IsLower(text[0]) ? char.ToUpperInvariant(text[0]) + text[1..] : text;
 
     private static bool IsFiller(string sentence) => sentence.EndsWith(':') || FillerSentence().IsMatch(sentence);
 

@@ -22,6 +22,14 @@ internal sealed class ContradictionDetector(TermExtractor extractor)
 
     private static readonly Dictionary<string, List<string>> OppositesByStem = BuildOpposites();
 
+    private static readonly HashSet<string> CalendarNames = new(
+        new[]
+        {
+            "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+            "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+        }.Select(LightStemmer.Stem),
+        StringComparer.Ordinal);
+
     // A swapped name sits where the original was: they must share a neighbouring term within this distance.
     private const int AlignmentWindow = 2;
 
@@ -76,7 +84,7 @@ internal sealed class ContradictionDetector(TermExtractor extractor)
             }
         }
 
-        var extra = Unmentioned(clause.Terms, claim, TermKind.Entity);
+        var extra = Unmentioned(clause.Terms, claim, TermKind.Entity).Where(x => !AnyRunMateMentioned(clause, x, claim));
         var aligned = extra.Where(x => missing.Any(m => AreAligned(claim, m, clause, x))).ToList();
         if (aligned.Count == 0)
         {
@@ -96,6 +104,12 @@ internal sealed class ContradictionDetector(TermExtractor extractor)
     /// </summary>
     private static bool AreAligned(AnalyzedText claim, Term claimName, AnalyzedText clause, Term evidenceName)
     {
+        // A date can only be swapped for a date: "on the Moon" and "on July 20" are different slots.
+        if (IsCalendarName(claimName.Key) != IsCalendarName(evidenceName.Key))
+        {
+            return false;
+        }
+
         var claimNeighbours = Neighbours(claim.Terms, claimName);
         foreach (var neighbour in Neighbours(clause.Terms, evidenceName))
         {
@@ -107,6 +121,8 @@ internal sealed class ContradictionDetector(TermExtractor extractor)
 
         return false;
     }
+
+    private static bool IsCalendarName(string key) => CalendarNames.Contains(key);
 
     private static IEnumerable<Term> Neighbours(IReadOnlyList<Term> terms, Term term)
     {
@@ -190,9 +206,10 @@ internal sealed class ContradictionDetector(TermExtractor extractor)
         return result;
     }
 
-    private static bool AnyRunMateMentioned(AnalyzedText claim, Term term, AnalyzedText clause)
+    /// <summary>True when another word of the same name ("Marie" in "Marie Curie") appears in the other text.</summary>
+    private static bool AnyRunMateMentioned(AnalyzedText owner, Term term, AnalyzedText other)
     {
-        foreach (var run in claim.EntityRuns)
+        foreach (var run in owner.EntityRuns)
         {
             if (Array.IndexOf(run, term.Key) < 0)
             {
@@ -201,7 +218,7 @@ internal sealed class ContradictionDetector(TermExtractor extractor)
 
             foreach (var mate in run)
             {
-                if (mate != term.Key && clause.Terms.Any(t => t.Key == mate || LightStemmer.AreVariants(t.Key, mate)))
+                if (mate != term.Key && other.Terms.Any(t => t.Key == mate))
                 {
                     return true;
                 }

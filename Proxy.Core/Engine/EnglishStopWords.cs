@@ -14,7 +14,7 @@ internal static class EnglishStopWords
         "has", "have", "had", "having", "will", "would", "shall", "should", "can", "could", "may", "might", "must",
         "of", "in", "on", "at", "to", "for", "from", "by", "with", "as", "into", "onto", "upon", "within", "via",
         "about", "around", "approximately", "roughly", "nearly", "almost", "some", "any", "each", "every", "all",
-        "and", "or", "but", "so", "yet", "if", "then", "than", "because", "while", "whereas", "although", "though",
+        "and", "or", "nor", "but", "so", "yet", "if", "then", "than", "because", "while", "whereas", "although", "though",
         "which", "who", "whom", "whose", "what", "when", "where", "why", "how", "there", "here", "also", "too",
         "very", "just", "only", "really", "quite", "such", "both", "either", "other", "another", "same", "own",
         "up", "down", "out", "over", "under", "again", "further", "once", "per", "s", "t", "more", "most", "less", "least", "before", "after",

@@ -48,24 +48,16 @@ internal static class LightStemmer
     }
 
     /// <summary>
-    /// True when two stems are probably forms of one word the suffix rules did not unify ("develop"/"developer",
-    /// "recommend"/"recommendat"): a shared prefix of at least five letters that leaves at most three letters over.
+    /// True when one stem extends the other by at most three letters ("develop"/"developer",
+    /// "recommend"/"recommendat") — forms of one word that the suffix rules did not unify. Five letters at least,
+    /// so short words do not swallow each other; "capital" and "capitol" differ inside the word and stay apart.
     /// </summary>
     public static bool AreVariants(string stemA, string stemB)
     {
-        var shorter = Math.Min(stemA.Length, stemB.Length);
-        if (shorter < 5)
-        {
-            return false;
-        }
-
-        var common = 0;
-        while (common < shorter && stemA[common] == stemB[common])
-        {
-            common++;
-        }
-
-        return common >= 5 && common >= Math.Max(stemA.Length, stemB.Length) - 3;
+        var (shorter, longer) = stemA.Length <= stemB.Length ? (stemA, stemB) : (stemB, stemA);
+        return shorter.Length >= 5
+            && longer.Length - shorter.Length <= 3
+            && longer.StartsWith(shorter, StringComparison.Ordinal);
     }
 
     private static string StripPlural(string word)

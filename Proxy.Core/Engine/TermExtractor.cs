@@ -5,7 +5,8 @@ internal sealed class TermExtractor(LowercaseVocabulary vocabulary)
 {
     private static readonly HashSet<string> NegationWords = new(StringComparer.Ordinal)
     {
-        "not", "no", "never", "none", "neither", "nor", "cannot", "nothing", "nobody", "nowhere", "without",
+        // "nor" is absent on purpose: "neither X nor Y" is one denial, and parity would cancel a second one.
+        "not", "no", "never", "none", "neither", "cannot", "nothing", "nobody", "nowhere", "without",
     };
 
     // "no more than 4 g", "must not exceed", "not only … but also": bounds and emphasis, not denials.
