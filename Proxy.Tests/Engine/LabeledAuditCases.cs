@@ -154,7 +154,57 @@ public static class LabeledAuditCases
             "The Amazon rainforest covers much of the river basin and is home to about 10% of the known species on Earth."),
     ];
 
-    public static IReadOnlyList<LabeledAuditCase> All { get; } =
+    private static readonly EvidenceDocument[] Everest =
+    [
+        new("everest-1",
+            "Mount Everest is Earth's highest mountain above sea level, located in the Himalayas on the border between Nepal and China. " +
+            "Its elevation of 8,849 metres was confirmed by a joint survey in 2020. " +
+            "Edmund Hillary and Tenzing Norgay made the first confirmed ascent on 29 May 1953. " +
+            "Most climbers attempt the summit in May, when the jet stream moves north."),
+    ];
+
+    private static readonly EvidenceDocument[] KubernetesProbes =
+    [
+        new("k8s-probes",
+            "A liveness probe tells the kubelet when to restart a container. " +
+            "A readiness probe tells the kubelet when a container is ready to accept traffic; a pod that is not ready is removed from service load balancers. " +
+            "The default periodSeconds for a probe is 10 seconds, and the default failureThreshold is 3. " +
+            "Startup probes disable liveness and readiness checks until the container has started."),
+    ];
+
+    private static readonly EvidenceDocument[] Paracetamol =
+    [
+        new("paracetamol-leaflet",
+            "Adults can take one or two 500 mg tablets of paracetamol up to four times in 24 hours. " +
+            "Always leave at least 4 hours between doses. " +
+            "Do not take more than 8 tablets in 24 hours. " +
+            "Paracetamol can be taken during pregnancy and while breastfeeding. " +
+            "Taking too much paracetamol can cause serious liver damage."),
+    ];
+
+    private static readonly EvidenceDocument[] PricingPage =
+    [
+        new("pricing",
+            "The Team plan costs 12 dollars per user per month when billed annually. " +
+            "It includes 100 GB of storage per user and single sign-on. " +
+            "The Free plan is limited to 3 projects and does not include single sign-on. " +
+            "Enterprise customers get a 99.9% uptime guarantee and a dedicated support manager."),
+    ];
+
+    private static readonly EvidenceDocument[] Magellan =
+    [
+        new("magellan-1",
+            "Ferdinand Magellan was a Portuguese explorer who led the Spanish expedition of 1519 to the East Indies. " +
+            "The expedition sailed from Seville with five ships. " +
+            "Magellan was killed in the Battle of Mactan in the Philippines in 1521. " +
+            "Juan Sebastián Elcano completed the first circumnavigation of the Earth in 1522 with a single ship, the Victoria."),
+    ];
+
+    /// <summary>All cases: the development batch and the held-out batch.</summary>
+    public static IReadOnlyList<LabeledAuditCase> All => [.. Development, .. HeldOut];
+
+    /// <summary>The first batch, written up front and used while the matching heuristics were developed.</summary>
+    public static IReadOnlyList<LabeledAuditCase> Development { get; } =
     [
         // ---- Faithful answers: close to the wording of the context. ----
         new("eiffel-height", Faithful, EiffelTower,
@@ -304,5 +354,57 @@ public static class LabeledAuditCases
             "Firmware updates are installed automatically every night at 3 a.m. Each update takes about 15 minutes and requires a reboot of the modem.", true),
         new("multi-amazon-species", PartialMultiClaim, Amazon,
             "The Amazon rainforest is home to about 10% of the known species on Earth. It produces 20% of the oxygen in the atmosphere.", true),
+    ];
+
+    /// <summary>
+    /// The second batch, written after the heuristics were frozen and not used to change them: it shows how the
+    /// engine does on answers it was not developed against.
+    /// </summary>
+    public static IReadOnlyList<LabeledAuditCase> HeldOut { get; } =
+    [
+        new("heldout-everest-height", Faithful, Everest,
+            "Mount Everest is 8,849 metres high, an elevation confirmed by a joint survey in 2020.", false),
+        new("heldout-everest-first-ascent", Paraphrase, Everest,
+            "The first confirmed ascent of Everest was made by Edmund Hillary and Tenzing Norgay on 29 May 1953.", false),
+        new("heldout-everest-border", Paraphrase, Everest,
+            "Everest sits in the Himalayas, on the border of Nepal and China.", false),
+        new("heldout-everest-ascent-year", NumberChange, Everest,
+            "Edmund Hillary and Tenzing Norgay made the first confirmed ascent on 29 May 1963.", true),
+        new("heldout-everest-climber-swap", EntitySwap, Everest,
+            "Reinhold Messner and Tenzing Norgay made the first confirmed ascent of Everest in 1953.", true),
+        new("heldout-k8s-liveness", Faithful, KubernetesProbes,
+            "A liveness probe tells the kubelet when to restart a container.", false),
+        new("heldout-k8s-defaults", Paraphrase, KubernetesProbes,
+            "By default a probe runs every 10 seconds and the failure threshold is 3.", false),
+        new("heldout-k8s-readiness-restart", EntitySwap, KubernetesProbes,
+            "A readiness probe tells the kubelet when to restart a container.", true),
+        new("heldout-k8s-period", NumberChange, KubernetesProbes,
+            "The default periodSeconds for a probe is 30 seconds.", true),
+        new("heldout-k8s-startup-invented", UnsupportedAddition, KubernetesProbes,
+            "Startup probes disable liveness and readiness checks until the container has started, and they time out after 300 seconds by default.", true),
+        new("heldout-paracetamol-dose", Faithful, Paracetamol,
+            "Adults can take one or two 500 mg tablets up to four times in 24 hours, leaving at least 4 hours between doses.", false),
+        new("heldout-paracetamol-pregnancy-flip", NegationFlip, Paracetamol,
+            "Paracetamol cannot be taken during pregnancy.", true),
+        new("heldout-paracetamol-max-tablets", NumberChange, Paracetamol,
+            "Do not take more than 12 tablets in 24 hours.", true),
+        new("heldout-paracetamol-liver", Paraphrase, Paracetamol,
+            "An overdose of paracetamol can seriously damage the liver.", false),
+        new("heldout-pricing-team", Faithful, PricingPage,
+            "The Team plan costs 12 dollars per user per month, billed annually, and includes single sign-on.", false),
+        new("heldout-pricing-free-sso", NegationFlip, PricingPage,
+            "The Free plan includes single sign-on.", true),
+        new("heldout-pricing-uptime-invented", PartialMultiClaim, PricingPage,
+            "Enterprise customers get a dedicated support manager. They also get unlimited storage and a 24/7 phone line.", true),
+        new("heldout-pricing-free-projects", Paraphrase, PricingPage,
+            "On the Free plan you can have at most 3 projects.", false),
+        new("heldout-magellan-death", Faithful, Magellan,
+            "Magellan was killed in the Battle of Mactan in the Philippines in 1521.", false),
+        new("heldout-magellan-circumnavigation-swap", EntitySwap, Magellan,
+            "Ferdinand Magellan completed the first circumnavigation of the Earth in 1522.", true),
+        new("heldout-magellan-ships", NumberChange, Magellan,
+            "The expedition sailed from Seville with seven ships.", true),
+        new("heldout-magellan-nationality", Paraphrase, Magellan,
+            "The Spanish expedition of 1519 was led by Ferdinand Magellan, a Portuguese explorer.", false),
     ];
 }

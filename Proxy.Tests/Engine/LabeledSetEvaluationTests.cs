@@ -64,6 +64,9 @@ public sealed class LabeledSetEvaluationTests(ITestOutputHelper output)
             AppendRow(text, group.Key, Confusion.Of(group));
         }
 
+        var heldOut = LabeledAuditCases.HeldOut.ToHashSet();
+        AppendRow(text, "batch: development", Confusion.Of(outcomes.Where(o => !heldOut.Contains(o.Case))));
+        AppendRow(text, "batch: held-out", Confusion.Of(outcomes.Where(o => heldOut.Contains(o.Case))));
         AppendRow(text, "ALL", overall);
         text.AppendLine(CultureInfo.InvariantCulture,
             $"TP {overall.TruePositives}  FP {overall.FalsePositives}  TN {overall.TrueNegatives}  FN {overall.FalseNegatives}");
