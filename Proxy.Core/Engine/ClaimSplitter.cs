@@ -55,12 +55,10 @@ internal static partial class ClaimSplitter
 
     private static bool IsFiller(string sentence) => sentence.EndsWith(':') || FillerSentence().IsMatch(sentence);
 
-    private static bool HasCheckableContent(string clause)
-    {
-        // Lower-case-only vocabulary: whether a word is a name does not matter for "is there anything to check".
-        var analysis = new TermExtractor(LowercaseVocabulary.Empty).Analyze(clause);
-        return analysis.Terms.Count > 0;
-    }
+    // Whether a word is a name does not matter for "is there anything to check", so no casing evidence is needed.
+    private static readonly TermExtractor ContentProbe = new(LowercaseVocabulary.Empty);
+
+    private static bool HasCheckableContent(string clause) => ContentProbe.Analyze(clause).Terms.Count > 0;
 
     [GeneratedRegex(
         @"^(?:(?:sure|certainly|absolutely|of course|yes|no|okay|ok|great question|good question|in short|in summary|to summari[sz]e|overall)[,!.:]\s*" +

@@ -21,16 +21,25 @@ public sealed class FaithfulnessAuditor
         cancellationToken.ThrowIfCancellationRequested();
         var timings = new Dictionary<string, long>(StringComparer.Ordinal);
 
+        // Callers outside nullable-aware code (gRPC mapping, tests) may still pass null.
+        answer ??= string.Empty;
+        query ??= string.Empty;
+
         var started = Stopwatch.GetTimestamp();
-        var claimTexts = ClaimSplitter.Split(answer ?? string.Empty);
+        var claimTexts = ClaimSplitter.Split(answer);
         if (claimTexts.Count == 0)
         {
             timings["claim_extraction"] = ElapsedMilliseconds(started);
+            foreach (var step in new[] { "evidence_retrieval", "verification", "scoring" })
+            {
+                timings[step] = 0;
+            }
+
             return new FaithfulnessReport([], 0f, FaithfulnessScorer.GradeFor(0f), false, ReasoningTraceWriter.NothingToAudit(), timings);
         }
 
         // The query is part of the casing evidence: a name it writes in lower case is an ordinary word.
-        var vocabulary = LowercaseVocabulary.From(context.Select(d => d.Content).Append(answer!).Append(query ?? string.Empty));
+        var vocabulary = LowercaseVocabulary.From(context.Select(d => d.Content).Append(answer).Append(query));
         var extractor = new TermExtractor(vocabulary);
         var claims = claimTexts.Select(extractor.Analyze).Where(c => c.Terms.Count > 0).ToList();
         timings["claim_extraction"] = ElapsedMilliseconds(started);

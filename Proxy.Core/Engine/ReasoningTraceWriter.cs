@@ -7,7 +7,7 @@ namespace TruthTable.Core.Engine;
 internal static class ReasoningTraceWriter
 {
     public static string NothingToAudit() =>
-        "The answer is empty: there was nothing to audit. Score 0.00, grade F.";
+        "The answer is empty or states nothing checkable: there was nothing to audit. Score 0.00, grade F.";
 
     public static string Write(
         IReadOnlyList<ClaimAssessment> claims,
