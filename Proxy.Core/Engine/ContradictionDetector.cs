@@ -10,6 +10,9 @@ internal sealed class ContradictionDetector(TermExtractor extractor)
     // At least half of the claim's other terms must appear in the evidence for it to be "the same fact".
     private const double SameFactCoverage = 0.5;
 
+    // A swapped name sits where the original was: they must share a neighbouring term within this distance.
+    private const int AlignmentWindow = 2;
+
     private static readonly (string, string)[] OppositeWordPairs =
     [
         ("before", "after"), ("increase", "decrease"), ("more", "less"), ("more", "fewer"), ("high", "low"),
@@ -29,9 +32,6 @@ internal sealed class ContradictionDetector(TermExtractor extractor)
             "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
         }.Select(LightStemmer.Stem),
         StringComparer.Ordinal);
-
-    // A swapped name sits where the original was: they must share a neighbouring term within this distance.
-    private const int AlignmentWindow = 2;
 
     public Contradiction? Detect(AnalyzedText claim, EvidenceSentence evidence)
     {

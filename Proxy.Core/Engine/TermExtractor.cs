@@ -117,6 +117,12 @@ internal sealed class TermExtractor(LowercaseVocabulary vocabulary)
             return new Term(digits, token.Text, TermKind.Number);
         }
 
+        // "in May" is a month; "it may rain" is a modal verb.
+        if (lower == "may" && char.IsUpper(token.Text[0]) && !token.IsFirstInText)
+        {
+            return new Term(lower, token.Text, TermKind.Entity);
+        }
+
         if (EnglishStopWords.Contains(lower) || IsNegation(lower) || lower.Length == 1)
         {
             return null;

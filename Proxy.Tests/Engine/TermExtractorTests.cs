@@ -79,4 +79,12 @@ public sealed class TermExtractorTests
 
         Assert.Equal(["tower", LightStemmer.Stem("features")], analysis.Terms.Select(t => t.Key));
     }
+
+    [Fact]
+    public void Analyze_MonthMay_IsAnEntityButTheModalVerbIsNot()
+    {
+        var analysis = _extractor.Analyze("The first ascent was on 29 May 1953, and climbers may return.");
+
+        Assert.Equal(["may"], analysis.Terms.Where(t => t.Kind == TermKind.Entity).Select(t => t.Key));
+    }
 }
