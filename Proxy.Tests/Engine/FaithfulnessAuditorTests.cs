@@ -121,6 +121,22 @@ public sealed class FaithfulnessAuditorTests(ITestOutputHelper output)
         Assert.EndsWith("…", snippet, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("...")]
+    [InlineData("1. 2. 3.")]
+    [InlineData("A.B.C. e.g. i.e.")]
+    [InlineData("- \n* \n#")]
+    [InlineData("It's 50% off!!! 🚀 Isn't it?")]
+    [InlineData("No. No, no. NOT.")]
+    public void Audit_OddInput_ProducesAConsistentReport(string answer)
+    {
+        var report = _auditor.Audit("", answer, Context);
+
+        Assert.InRange(report.FaithfulnessScore, 0f, 1f);
+        Assert.Equal(FaithfulnessScorer.GradeFor(report.FaithfulnessScore), report.Grade);
+        Assert.False(string.IsNullOrWhiteSpace(report.ReasoningTrace));
+    }
+
     [Fact]
     public void Audit_TwentySentencesAgainstTwentyKilobytes_IsFast()
     {
