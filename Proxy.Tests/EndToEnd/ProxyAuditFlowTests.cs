@@ -84,6 +84,8 @@ public sealed class ProxyAuditFlowTests : IAsyncLifetime
 
         var feedComplete = await feedEvents.WaitForAsync<AuditCompleteEvent>(e => e.RequestId == requestId);
         Assert.Equal(complete.AuditId, feedComplete.AuditId);
+        var everything = System.Text.Json.JsonSerializer.Serialize(callerEvents.Seen.Concat(feedEvents.Seen).ToArray());
+        Assert.DoesNotContain("SECRET", everything);
     }
 
     [Fact]
