@@ -9,30 +9,15 @@ using TruthTable.Tests.Infrastructure;
 
 namespace TruthTable.Tests.EndToEnd;
 
-public sealed class DirectAuditApiTests : IAsyncLifetime
+public sealed class DirectAuditApiTests : LiveServerTest
 {
-    private FakeOpenAiUpstream _upstream = null!;
-    private TruthTableServer _server = null!;
-
-    public async Task InitializeAsync()
-    {
-        _upstream = await FakeOpenAiUpstream.StartAsync();
-        _server = await TruthTableServer.StartAsync(_upstream.BaseAddress);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        await _upstream.DisposeAsync();
-    }
 
     [Fact]
     public async Task PostAudit_ValidBody_202WithRequestIdAndAuditCompleteOnFeed()
     {
-        await using var feed = await _server.ConnectHubAsync();
-        var events = new EventRecorder(feed);
-        await feed.InvokeAsync(nameof(IAuditHub.SubscribeToFeed));
-        using var http = _server.CreateHttpClient();
+        var (feed, events) = await Server.ConnectFeedAsync();
+        await using var _ = feed;
+        using var http = Server.CreateHttpClient();
 
         using var response = await http.PostAsJsonAsync("/api/audits", new
         {
@@ -53,10 +38,9 @@ public sealed class DirectAuditApiTests : IAsyncLifetime
     [Fact]
     public async Task PostAudit_WrongYear_FlagsHallucination()
     {
-        await using var feed = await _server.ConnectHubAsync();
-        var events = new EventRecorder(feed);
-        await feed.InvokeAsync(nameof(IAuditHub.SubscribeToFeed));
-        using var http = _server.CreateHttpClient();
+        var (feed, events) = await Server.ConnectFeedAsync();
+        await using var _ = feed;
+        using var http = Server.CreateHttpClient();
 
         using var response = await http.PostAsJsonAsync("/api/audits", new
         {
@@ -80,7 +64,7 @@ public sealed class DirectAuditApiTests : IAsyncLifetime
     [InlineData("""{"query":""", "body")]
     public async Task PostAudit_InvalidBody_400ProblemNamingTheField(string body, string field)
     {
-        using var http = _server.CreateHttpClient();
+        using var http = Server.CreateHttpClient();
         using var response = await http.PostAsync("/api/audits", new StringContent(body, Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -92,7 +76,7 @@ public sealed class DirectAuditApiTests : IAsyncLifetime
     [Fact]
     public async Task Health_LiveAndReady_200()
     {
-        using var http = _server.CreateHttpClient();
+        using var http = Server.CreateHttpClient();
         using var live = await http.GetAsync("/health");
         using var ready = await http.GetAsync("/health/ready");
 
@@ -104,9 +88,8 @@ public sealed class DirectAuditApiTests : IAsyncLifetime
     [Fact]
     public async Task Feed_ReceivesPeriodicHealthAndStats()
     {
-        await using var feed = await _server.ConnectHubAsync();
-        var events = new EventRecorder(feed);
-        await feed.InvokeAsync(nameof(IAuditHub.SubscribeToFeed));
+        var (feed, events) = await Server.ConnectFeedAsync();
+        await using var _ = feed;
 
         var health = await events.WaitForAsync<HealthUpdateEvent>();
         var stats = await events.WaitForAsync<StatsUpdateEvent>();
@@ -120,7 +103,7 @@ public sealed class DirectAuditApiTests : IAsyncLifetime
     [Fact]
     public async Task SubscribeToRequest_InvalidId_HubErrorNamingTheRule()
     {
-        await using var connection = await _server.ConnectHubAsync();
+        await using var connection = await Server.ConnectHubAsync();
         var error = await Assert.ThrowsAsync<HubException>(() =>
             connection.InvokeAsync<AuditState?>(nameof(IAuditHub.SubscribeToRequest), "bad id with spaces"));
         Assert.Contains("requestId", error.Message);

@@ -11,23 +11,9 @@ namespace TruthTable.Tests.EndToEnd;
 /// The whole path on real parts: a client, TruthTable on a Kestrel loopback port, a fake OpenAI upstream on
 /// another, the embedded engine over real gRPC (HTTP/2), and real SignalR HubConnection clients.
 /// </summary>
-public sealed class ProxyAuditFlowTests : IAsyncLifetime
+public sealed class ProxyAuditFlowTests : LiveServerTest
 {
     private const string Secret = "Bearer sk-test-SECRET-123";
-    private FakeOpenAiUpstream _upstream = null!;
-    private TruthTableServer _server = null!;
-
-    public async Task InitializeAsync()
-    {
-        _upstream = await FakeOpenAiUpstream.StartAsync();
-        _server = await TruthTableServer.StartAsync(_upstream.BaseAddress);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        await _upstream.DisposeAsync();
-    }
 
     private static HttpRequestMessage ChatRequest(string requestId, bool stream, string? answer = null)
     {
@@ -56,21 +42,21 @@ public sealed class ProxyAuditFlowTests : IAsyncLifetime
     public async Task ChatCompletion_ThroughProxy_SameBytesAndAuditCompleteOnRequestGroupAndFeed(bool stream)
     {
         var requestId = $"e2e-{(stream ? "sse" : "json")}-1";
-        await using var caller = await _server.ConnectHubAsync();
-        await using var dashboard = await _server.ConnectHubAsync();
+        await using var caller = await Server.ConnectHubAsync();
+        await using var dashboard = await Server.ConnectHubAsync();
         var callerEvents = new EventRecorder(caller);
         var feedEvents = new EventRecorder(dashboard);
         Assert.Null(await caller.InvokeAsync<AuditState?>(nameof(IAuditHub.SubscribeToRequest), requestId));
         await dashboard.InvokeAsync(nameof(IAuditHub.SubscribeToFeed));
 
-        using var http = _server.CreateHttpClient();
+        using var http = Server.CreateHttpClient();
         using var response = await http.SendAsync(ChatRequest(requestId, stream));
         var received = await response.Content.ReadAsByteArrayAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(_upstream.LastResponseBody, received);
+        Assert.Equal(Upstream.LastResponseBody, received);
         Assert.Equal(requestId, response.Headers.GetValues(AuditHubPaths.RequestIdHeader).Single());
-        var forwarded = _upstream.Received.Single();
+        var forwarded = Upstream.Received.Single();
         Assert.Equal(Secret, forwarded.Authorization);
         Assert.Equal(requestId, forwarded.RequestId);
 
@@ -91,11 +77,10 @@ public sealed class ProxyAuditFlowTests : IAsyncLifetime
     [Fact]
     public async Task ChatCompletion_ContradictingAnswer_AuditFlagsContradiction()
     {
-        await using var caller = await _server.ConnectHubAsync();
-        var events = new EventRecorder(caller);
-        await caller.InvokeAsync<AuditState?>(nameof(IAuditHub.SubscribeToRequest), "e2e-contradiction");
+        var (caller, events) = await Server.ConnectToRequestAsync("e2e-contradiction");
+        await using var _ = caller;
 
-        using var http = _server.CreateHttpClient();
+        using var http = Server.CreateHttpClient();
         using var response = await http.SendAsync(ChatRequest("e2e-contradiction", stream: true,
             answer: "Rotterdam is the capital of the Netherlands."));
         response.EnsureSuccessStatusCode();
@@ -110,14 +95,14 @@ public sealed class ProxyAuditFlowTests : IAsyncLifetime
     [Fact]
     public async Task SubscribeToRequest_AfterCompletion_ReturnsFinalState()
     {
-        await using var feed = await _server.ConnectHubAsync();
+        await using var feed = await Server.ConnectHubAsync();
         var events = new EventRecorder(feed);
         await feed.InvokeAsync(nameof(IAuditHub.SubscribeToFeed));
-        using var http = _server.CreateHttpClient();
+        using var http = Server.CreateHttpClient();
         using var response = await http.SendAsync(ChatRequest("e2e-late", stream: false));
         await events.WaitForAsync<AuditCompleteEvent>(e => e.RequestId == "e2e-late");
 
-        await using var late = await _server.ConnectHubAsync();
+        await using var late = await Server.ConnectHubAsync();
         var state = await late.InvokeAsync<AuditState?>(nameof(IAuditHub.SubscribeToRequest), "e2e-late");
 
         Assert.NotNull(state);
@@ -129,7 +114,7 @@ public sealed class ProxyAuditFlowTests : IAsyncLifetime
     [Fact]
     public async Task ProxiedRequest_WithoutRequestId_GetsGeneratedIdReturnedAndForwarded()
     {
-        using var http = _server.CreateHttpClient();
+        using var http = Server.CreateHttpClient();
         var request = ChatRequest("placeholder", stream: false);
         request.Headers.Remove(AuditHubPaths.RequestIdHeader);
         request.Headers.TryAddWithoutValidation(AuditHubPaths.RequestIdHeader, "not valid!");
@@ -139,24 +124,23 @@ public sealed class ProxyAuditFlowTests : IAsyncLifetime
         var id = response.Headers.GetValues(AuditHubPaths.RequestIdHeader).Single();
         Assert.NotEqual("not valid!", id);
         Assert.Matches("^[A-Za-z0-9._:-]{1,128}$", id);
-        Assert.Equal(id, _upstream.Received.Single().RequestId);
+        Assert.Equal(id, Upstream.Received.Single().RequestId);
         Assert.Equal("upstream-own-id", response.Headers.GetValues("X-Upstream-Request-ID").Single());
     }
 
     [Fact]
     public async Task UpstreamError_IsPassedThroughAndSkippedWithReason()
     {
-        await using var caller = await _server.ConnectHubAsync();
-        var events = new EventRecorder(caller);
-        await caller.InvokeAsync<AuditState?>(nameof(IAuditHub.SubscribeToRequest), "e2e-503");
-        using var http = _server.CreateHttpClient();
+        var (caller, events) = await Server.ConnectToRequestAsync("e2e-503");
+        await using var _ = caller;
+        using var http = Server.CreateHttpClient();
         var request = ChatRequest("e2e-503", stream: false);
         request.Headers.Add(FakeOpenAiUpstream.StatusHeader, "503");
 
         using var response = await http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.Equal(_upstream.LastResponseBody, await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(Upstream.LastResponseBody, await response.Content.ReadAsByteArrayAsync());
         var skipped = await events.WaitForAsync<AuditFailedEvent>();
         Assert.Equal(("upstream_status", true), (skipped.Reason, skipped.Skipped));
         Assert.DoesNotContain("SECRET", skipped.Error);
@@ -165,17 +149,16 @@ public sealed class ProxyAuditFlowTests : IAsyncLifetime
     [Fact]
     public async Task GzipResponse_ClientGetsCompressedBytes_AuditSeesDecodedAnswer()
     {
-        await using var caller = await _server.ConnectHubAsync();
-        var events = new EventRecorder(caller);
-        await caller.InvokeAsync<AuditState?>(nameof(IAuditHub.SubscribeToRequest), "e2e-gzip");
-        using var http = _server.CreateHttpClient(); // no automatic decompression: we see the wire bytes
+        var (caller, events) = await Server.ConnectToRequestAsync("e2e-gzip");
+        await using var _ = caller;
+        using var http = Server.CreateHttpClient(); // no automatic decompression: we see the wire bytes
         var request = ChatRequest("e2e-gzip", stream: false);
         request.Headers.Add(FakeOpenAiUpstream.GzipHeader, "1");
 
         using var response = await http.SendAsync(request);
 
         Assert.Equal("gzip", response.Content.Headers.ContentEncoding.Single());
-        Assert.Equal(_upstream.LastResponseBody, await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(Upstream.LastResponseBody, await response.Content.ReadAsByteArrayAsync());
         var complete = await events.WaitForAsync<AuditCompleteEvent>();
         Assert.False(complete.HallucinationDetected);
     }
@@ -183,10 +166,9 @@ public sealed class ProxyAuditFlowTests : IAsyncLifetime
     [Fact]
     public async Task UpstreamResetMidStream_ClientSeesError_AuditSkippedTruncated()
     {
-        await using var caller = await _server.ConnectHubAsync();
-        var events = new EventRecorder(caller);
-        await caller.InvokeAsync<AuditState?>(nameof(IAuditHub.SubscribeToRequest), "e2e-reset");
-        using var http = _server.CreateHttpClient();
+        var (caller, events) = await Server.ConnectToRequestAsync("e2e-reset");
+        await using var _ = caller;
+        using var http = Server.CreateHttpClient();
         var request = ChatRequest("e2e-reset", stream: true);
         request.Headers.Add(FakeOpenAiUpstream.ResetAfterChunksHeader, "2");
 
@@ -202,10 +184,9 @@ public sealed class ProxyAuditFlowTests : IAsyncLifetime
     [Fact]
     public async Task ClientDisconnectMidStream_AuditSkippedTruncated_ProxyKeepsServing()
     {
-        await using var caller = await _server.ConnectHubAsync();
-        var events = new EventRecorder(caller);
-        await caller.InvokeAsync<AuditState?>(nameof(IAuditHub.SubscribeToRequest), "e2e-gone");
-        using (var http = _server.CreateHttpClient())
+        var (caller, events) = await Server.ConnectToRequestAsync("e2e-gone");
+        await using var _ = caller;
+        using (var http = Server.CreateHttpClient())
         {
             var request = ChatRequest("e2e-gone", stream: true, answer: string.Join(' ', Enumerable.Repeat("word", 40)));
             request.Headers.Add(FakeOpenAiUpstream.ChunkDelayHeader, "50");
@@ -216,7 +197,7 @@ public sealed class ProxyAuditFlowTests : IAsyncLifetime
 
         var skipped = await events.WaitForAsync<AuditFailedEvent>();
         Assert.Equal(("truncated", true), (skipped.Reason, skipped.Skipped));
-        using var again = _server.CreateHttpClient();
+        using var again = Server.CreateHttpClient();
         using var next = await again.SendAsync(ChatRequest("e2e-after-gone", stream: false));
         Assert.Equal(HttpStatusCode.OK, next.StatusCode);
     }
@@ -224,7 +205,7 @@ public sealed class ProxyAuditFlowTests : IAsyncLifetime
     [Fact]
     public async Task SseStream_ReachesClientEventByEvent_NotBuffered()
     {
-        using var http = _server.CreateHttpClient();
+        using var http = Server.CreateHttpClient();
         var request = ChatRequest("e2e-live", stream: true, answer: "one two three four five six seven eight");
         request.Headers.Add(FakeOpenAiUpstream.ChunkDelayHeader, "300");
 
@@ -235,13 +216,13 @@ public sealed class ProxyAuditFlowTests : IAsyncLifetime
 
         // The upstream needs ~2.4 s for all chunks; the first event is here long before it has finished.
         Assert.Equal("data: ", Encoding.UTF8.GetString(first));
-        Assert.Empty(_upstream.LastResponseBody);
+        Assert.Empty(Upstream.LastResponseBody);
     }
 
     [Fact]
     public async Task NonAuditedPath_IsProxiedWithoutCapture()
     {
-        using var http = _server.CreateHttpClient();
+        using var http = Server.CreateHttpClient();
         using var response = await http.GetAsync("/v1/models");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -254,11 +235,11 @@ public sealed class ProxyAuditFlowTests : IAsyncLifetime
     [InlineData("/hubs/other")]
     public async Task ReservedPrefix_UnknownPath_Is404ProblemAndNotProxied(string path)
     {
-        using var http = _server.CreateHttpClient();
+        using var http = Server.CreateHttpClient();
         using var response = await http.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Empty(_upstream.Received);
+        Assert.Empty(Upstream.Received);
     }
 }
