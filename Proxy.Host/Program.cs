@@ -1,3 +1,4 @@
+using TruthTable.Core.Configuration;
 using TruthTable.Core.Hub;
 using TruthTable.Core.Pipeline;
 using TruthTable.Core.Proxy;
@@ -21,6 +22,7 @@ builder.AddEmbeddedAuditEngine();
 builder.Services.AddTruthTableHealthChecks();
 
 var app = builder.Build();
+app.Services.ValidateOptionsNow();
 
 app.UseRequestIds();
 app.MapAuditHub();

@@ -48,7 +48,8 @@ public static class AuditResultMapper
         _ => GradeForScore(score),
     };
 
-    public static string GradeForScore(double score) => score switch
+    // Rounded first: 0.90f is 0.8999999761581421 as a double and must still earn an A.
+    public static string GradeForScore(double score) => Math.Round(score, 4) switch
     {
         >= 0.90 => "A",
         >= 0.75 => "B",

@@ -20,3 +20,13 @@ public static class OptionsRegistration
             .ValidateOnStart();
     }
 }
+
+public static class OptionsStartupValidation
+{
+    /// <summary>
+    /// Runs every ValidateOnStart check now, reporting all bad keys together. Needed because mapping the proxy
+    /// builds its middleware (and so reads options) before the host would run the checks itself.
+    /// </summary>
+    public static void ValidateOptionsNow(this IServiceProvider services) =>
+        services.GetService<IStartupValidator>()?.Validate();
+}

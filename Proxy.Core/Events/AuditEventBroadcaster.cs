@@ -7,11 +7,14 @@ public sealed class AuditEventBroadcaster(IEnumerable<IAuditEventSink> sinks)
 {
     private readonly IAuditEventSink[] _sinks = sinks.ToArray();
 
-    public void Started(AuditStartedEvent e) => Publish(new AuditEventEnvelope(e.RequestId, e));
+    public void Started(AuditStartedEvent e, AuditExchangeDetails? details = null) =>
+        Publish(new AuditEventEnvelope(e.RequestId, e, details));
 
-    public void Complete(AuditCompleteEvent e) => Publish(new AuditEventEnvelope(e.RequestId, e));
+    public void Complete(AuditCompleteEvent e, AuditExchangeDetails? details = null) =>
+        Publish(new AuditEventEnvelope(e.RequestId, e, details));
 
-    public void Failed(AuditFailedEvent e) => Publish(new AuditEventEnvelope(e.RequestId, e));
+    public void Failed(AuditFailedEvent e, AuditExchangeDetails? details = null) =>
+        Publish(new AuditEventEnvelope(e.RequestId, e, details));
 
     public void Health(HealthUpdateEvent e) => Publish(new AuditEventEnvelope(null, e));
 

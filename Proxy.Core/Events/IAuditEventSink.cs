@@ -13,6 +13,7 @@ public interface IAuditEventSink
 /// <summary>
 /// An event as raised once by the pipeline: <see cref="Event"/> is one of the Proxy.Contracts event records
 /// (AuditStartedEvent, AuditCompleteEvent, AuditFailedEvent, HealthUpdateEvent, StatsUpdateEvent).
-/// <see cref="RequestId"/> is null for feed-only events (health, stats).
+/// <see cref="RequestId"/> is null for feed-only events (health, stats). <see cref="Details"/> is set for the
+/// outcome events of an exchange (started, complete, failed).
 /// </summary>
-public sealed record AuditEventEnvelope(string? RequestId, object Event);
+public sealed record AuditEventEnvelope(string? RequestId, object Event, AuditExchangeDetails? Details = null);

@@ -13,25 +13,67 @@ public sealed class AuditHub(AuditStateCache states, HubConnectionCounter connec
 {
     public const string FeedGroup = "feed";
 
+    /// <summary>Request subscriptions one connection may hold (a bound on per-connection state).</summary>
+    public const int MaxWatchedRequestsPerConnection = 1000;
+
+    private const string OnFeedKey = "truthtable.feed";
+    private const string WatchedKey = "truthtable.watched";
+
     public static string RequestGroup(string requestId) => "request:" + requestId;
+
+    // Events go to the request's group and the feed group in one send. SignalR does not de-duplicate a connection
+    // that is in both, so a feed subscriber is kept out of request groups while on the feed (and put back when it
+    // leaves it). Invocations of one connection run one at a time, so this per-connection state needs no lock.
+    private bool OnFeed => Context.Items.ContainsKey(OnFeedKey);
+
+    private HashSet<string> Watched =>
+        (HashSet<string>)(Context.Items[WatchedKey] ??= new HashSet<string>(StringComparer.Ordinal));
 
     public async Task<AuditState?> SubscribeToRequest(string requestId)
     {
         EnsureValid(requestId);
-        // Join first, then read the state: an event raised in between reaches the client either way.
-        await Groups.AddToGroupAsync(Context.ConnectionId, RequestGroup(requestId));
+        if (Watched.Count >= MaxWatchedRequestsPerConnection && !Watched.Contains(requestId))
+        {
+            throw new HubException($"A connection may watch at most {MaxWatchedRequestsPerConnection} request ids; unsubscribe from some first.");
+        }
+
+        Watched.Add(requestId);
+        if (!OnFeed)
+        {
+            // Join first, then read the state: an event raised in between reaches the client either way.
+            await Groups.AddToGroupAsync(Context.ConnectionId, RequestGroup(requestId));
+        }
+
         return states.Find(requestId);
     }
 
     public Task UnsubscribeFromRequest(string requestId)
     {
         EnsureValid(requestId);
+        Watched.Remove(requestId);
         return Groups.RemoveFromGroupAsync(Context.ConnectionId, RequestGroup(requestId));
     }
 
-    public Task SubscribeToFeed() => Groups.AddToGroupAsync(Context.ConnectionId, FeedGroup);
+    public async Task SubscribeToFeed()
+    {
+        Context.Items[OnFeedKey] = true;
+        await Groups.AddToGroupAsync(Context.ConnectionId, FeedGroup);
+        foreach (var requestId in Watched)
+        {
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, RequestGroup(requestId));
+        }
+    }
 
-    public Task UnsubscribeFromFeed() => Groups.RemoveFromGroupAsync(Context.ConnectionId, FeedGroup);
+    public async Task UnsubscribeFromFeed()
+    {
+        foreach (var requestId in Watched)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, RequestGroup(requestId));
+        }
+
+        Context.Items.Remove(OnFeedKey);
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, FeedGroup);
+    }
 
     public override Task OnConnectedAsync()
     {

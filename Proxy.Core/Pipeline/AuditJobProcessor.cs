@@ -33,7 +33,7 @@ public sealed partial class AuditJobProcessor(
         {
             try
             {
-                var exchange = job.Direct ?? Extract(job.Captured!);
+                var exchange = job.Direct ?? Extract(job);
                 if (exchange is null)
                 {
                     return; // skipped, already reported
@@ -43,22 +43,24 @@ public sealed partial class AuditJobProcessor(
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                Fail(job.RequestId, FailureReasons.Shutdown, "The audit was cancelled because the host is stopping.");
+                Fail(job, FailureReasons.Shutdown, "The audit was cancelled because the host is stopping.");
             }
             catch (Exception e)
             {
                 // A bug must not cost the outcome: the exchange still ends as AuditFailed.
                 Log.JobCrashed(logger, e, job.RequestId);
-                Fail(job.RequestId, FailureReasons.EngineFailed, "The audit pipeline failed unexpectedly; see the host log.");
+                Fail(job, FailureReasons.EngineFailed, "The audit pipeline failed unexpectedly; see the host log.");
             }
         }
     }
 
-    public void Fail(string requestId, string reason, string error) =>
-        events.Failed(new AuditFailedEvent(requestId, reason, error, Skipped: false, Now()));
+    public void Fail(AuditJob job, string reason, string error, AuditableExchange? exchange = null) =>
+        events.Failed(new AuditFailedEvent(job.RequestId, reason, error, Skipped: false, Now()),
+            AuditExchangeDetails.For(job, exchange ?? job.Direct));
 
-    private AuditableExchange? Extract(CapturedExchange captured)
+    private AuditableExchange? Extract(AuditJob job)
     {
+        var captured = job.Captured!;
         AuditableExchange? exchange = null;
         var skip = CaptureSkip(captured) ?? ExtractOrSkip(captured, out exchange);
         if (skip is null)
@@ -66,7 +68,8 @@ public sealed partial class AuditJobProcessor(
             return exchange;
         }
 
-        events.Failed(new AuditFailedEvent(captured.RequestId, skip.Value.Reason, skip.Value.Detail, Skipped: true, Now()));
+        events.Failed(new AuditFailedEvent(captured.RequestId, skip.Value.Reason, skip.Value.Detail, Skipped: true, Now()),
+            AuditExchangeDetails.For(job, exchange));
         return null;
     }
 
@@ -118,17 +121,18 @@ public sealed partial class AuditJobProcessor(
     private async Task AuditAsync(AuditJob job, AuditableExchange exchange, CancellationToken cancellationToken)
     {
         var queuedMs = (long)timeProvider.GetElapsedTime(job.EnqueuedTimestamp).TotalMilliseconds;
+        var details = AuditExchangeDetails.For(job, exchange);
         events.Started(new AuditStartedEvent(job.RequestId, exchange.Model,
-            System.Text.Encoding.UTF8.GetByteCount(exchange.Answer), queuedMs, Now()));
+            System.Text.Encoding.UTF8.GetByteCount(exchange.Answer), queuedMs, Now()), details);
 
         var result = await engine.AuditAsync(ToRequest(job.RequestId, exchange), cancellationToken);
         if (result.Result is { } audit)
         {
-            events.Complete(AuditResultMapper.ToCompleteEvent(audit, job.RequestId, exchange.Model, Now()));
+            events.Complete(AuditResultMapper.ToCompleteEvent(audit, job.RequestId, exchange.Model, Now()), details);
         }
         else
         {
-            Fail(job.RequestId, result.FailureReason!, result.FailureDetail ?? result.FailureReason!);
+            Fail(job, result.FailureReason!, result.FailureDetail ?? result.FailureReason!, exchange);
         }
     }
 

@@ -54,7 +54,8 @@ public sealed class AuditQueue
                 ? "The audit pipeline is shutting down and takes no new jobs."
                 : $"The audit queue is full ({Capacity} jobs); the exchange was proxied but not audited.",
             Skipped: false,
-            _timeProvider.GetUtcNow().ToUnixTimeMilliseconds()));
+            _timeProvider.GetUtcNow().ToUnixTimeMilliseconds()),
+            AuditExchangeDetails.For(job, job.Direct));
         return false;
     }
 

@@ -67,7 +67,7 @@ public sealed partial class AuditWorkerPool(
         {
             using (job)
             {
-                processor.Fail(job.RequestId, FailureReasons.Shutdown,
+                processor.Fail(job, FailureReasons.Shutdown,
                     "The host stopped before this exchange could be audited.");
                 failed++;
             }

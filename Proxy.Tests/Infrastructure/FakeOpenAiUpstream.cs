@@ -111,7 +111,8 @@ public sealed class FakeOpenAiUpstream : IAsyncDisposable
             if (i == resetAfter)
             {
                 await context.Response.Body.FlushAsync();
-                context.Abort(); // an upstream that resets mid-stream
+                await Task.Delay(200); // let the chunks reach the proxy: a reset discards unread data
+                ResetConnection(context); // an upstream that resets mid-stream
                 LastResponseBody = written.ToArray();
                 return;
             }
@@ -137,6 +138,15 @@ public sealed class FakeOpenAiUpstream : IAsyncDisposable
         written.Write(done);
         await context.Response.Body.WriteAsync(done);
         LastResponseBody = written.ToArray();
+    }
+
+    /// <summary>A TCP reset (linger 0), as a crashed upstream gives; Kestrel's Abort alone can end HTTP/1.1 cleanly.</summary>
+    private static void ResetConnection(HttpContext context)
+    {
+        var socket = context.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionSocketFeature>()?.Socket;
+        socket?.LingerState = new System.Net.Sockets.LingerOption(true, 0);
+        socket?.Close();
+        context.Abort();
     }
 
     private async Task WriteAsync(HttpContext context, byte[] body, string contentType)

@@ -63,6 +63,24 @@ public sealed class TruthTableServer : WebApplicationFactory<Program>
 
     public T GetService<T>() where T : notnull => Services.GetRequiredService<T>();
 
+    /// <summary>A connected client subscribed to the feed, with a recorder of what it receives.</summary>
+    public async Task<(HubConnection Connection, EventRecorder Events)> ConnectFeedAsync()
+    {
+        var connection = await ConnectHubAsync();
+        var events = new EventRecorder(connection);
+        await connection.InvokeAsync(nameof(IAuditHub.SubscribeToFeed));
+        return (connection, events);
+    }
+
+    /// <summary>A connected client subscribed to one request id, with a recorder of what it receives.</summary>
+    public async Task<(HubConnection Connection, EventRecorder Events)> ConnectToRequestAsync(string requestId)
+    {
+        var connection = await ConnectHubAsync();
+        var events = new EventRecorder(connection);
+        await connection.InvokeAsync<AuditState?>(nameof(IAuditHub.SubscribeToRequest), requestId);
+        return (connection, events);
+    }
+
     /// <summary>A real SignalR client over WebSockets on the proxy port.</summary>
     public async Task<HubConnection> ConnectHubAsync()
     {

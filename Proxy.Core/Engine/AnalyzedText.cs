@@ -1,0 +1,86 @@
+namespace TruthTable.Core.Engine;
+
+/// <summary>A sentence, clause or claim reduced to what can be checked: content terms, names and negations.</summary>
+internal sealed class AnalyzedText
+{
+    private readonly HashSet<string> _termKeys;
+
+    public AnalyzedText(
+        string text,
+        IReadOnlyList<Term> terms,
+        IReadOnlyList<string[]> entityRuns,
+        int negationCount,
+        IReadOnlySet<string> negatedTermKeys,
+        IReadOnlySet<string> allStems)
+    {
+        Text = text;
+        Terms = terms;
+        EntityRuns = entityRuns;
+        NegationCount = negationCount;
+        NegatedTermKeys = negatedTermKeys;
+        AllStems = allStems;
+        _termKeys = new HashSet<string>(terms.Count, StringComparer.Ordinal);
+        foreach (var term in terms)
+        {
+            _termKeys.Add(term.Key);
+        }
+    }
+
+    public string Text { get; }
+
+    /// <summary>Distinct content terms in order of appearance.</summary>
+    public IReadOnlyList<Term> Terms { get; }
+
+    /// <summary>Keys of consecutive proper-noun words ("Gustave Eiffel"), so a partial name is not read as a swap.</summary>
+    public IReadOnlyList<string[]> EntityRuns { get; }
+
+    public int NegationCount { get; }
+
+    /// <summary>Keys of the terms that follow a negation: what the text denies.</summary>
+    public IReadOnlySet<string> NegatedTermKeys { get; }
+
+    /// <summary>Stems of every word, stop words included; direction words such as "before" live here.</summary>
+    public IReadOnlySet<string> AllStems { get; }
+
+    public bool IsNegated => NegationCount % 2 == 1;
+
+    public bool Mentions(Term term)
+    {
+        if (_termKeys.Contains(term.Key))
+        {
+            return true;
+        }
+
+        // Names and numbers must match exactly: "Sensora" is not a variant of "sensor".
+        if (term.Kind != TermKind.Word)
+        {
+            return false;
+        }
+
+        foreach (var own in Terms)
+        {
+            if (own.Kind == TermKind.Word && LightStemmer.AreVariants(own.Key, term.Key))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public int CountMentioned(IEnumerable<Term> terms)
+    {
+        var count = 0;
+        foreach (var term in terms)
+        {
+            if (Mentions(term))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    public override string ToString() => Text;
+}

@@ -1,0 +1,113 @@
+namespace TruthTable.Core.Engine;
+
+/// <summary>
+/// Indexes the sentences of the context documents and finds the ones that best match a claim. Matching is by
+/// shared content terms (stems, numbers, names), each weighted by how rare it is in the context, so a sentence
+/// sharing "Rotterdam" outranks one sharing only the topic word that every sentence repeats.
+/// </summary>
+internal sealed class EvidenceRetriever
+{
+    // Term variants share their first letters (see LightStemmer.AreVariants), so a prefix finds every candidate.
+    private const int IndexPrefixLength = 5;
+
+    private readonly List<EvidenceSentence> _sentences = [];
+    private readonly Dictionary<string, List<int>> _sentencesByPrefix = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _documentFrequency = new(StringComparer.Ordinal);
+
+    public EvidenceRetriever(IReadOnlyList<EvidenceDocument> documents, TermExtractor extractor)
+    {
+        foreach (var document in documents)
+        {
+            foreach (var text in SentenceSplitter.Split(document.Content))
+            {
+                var analysis = extractor.Analyze(text);
+                if (analysis.Terms.Count == 0)
+                {
+                    continue;
+                }
+
+                Index(new EvidenceSentence(document.Id, text, analysis));
+            }
+        }
+    }
+
+    public int SentenceCount => _sentences.Count;
+
+    /// <summary>The best matching sentences, best first; only sentences that share at least one term.</summary>
+    public IReadOnlyList<EvidenceMatch> FindBestMatches(AnalyzedText claim, int maxMatches)
+    {
+        if (claim.Terms.Count == 0)
+        {
+            return [];
+        }
+
+        var candidates = new HashSet<int>();
+        foreach (var term in claim.Terms)
+        {
+            if (_sentencesByPrefix.TryGetValue(PrefixOf(term.Key), out var ids))
+            {
+                candidates.UnionWith(ids);
+            }
+        }
+
+        var matches = new List<EvidenceMatch>(candidates.Count);
+        foreach (var id in candidates)
+        {
+            var sentence = _sentences[id];
+            var covered = new List<Term>();
+            var score = 0.0;
+            foreach (var term in claim.Terms)
+            {
+                if (sentence.Analysis.Mentions(term))
+                {
+                    covered.Add(term);
+                    score += Rarity(term.Key);
+                }
+            }
+
+            if (covered.Count > 0)
+            {
+                matches.Add(new EvidenceMatch(sentence, score, (double)covered.Count / claim.Terms.Count, covered));
+            }
+        }
+
+        // Ties go to the more focused sentence: fewer unrelated terms to dilute it.
+        matches.Sort((a, b) =>
+        {
+            var byScore = b.Score.CompareTo(a.Score);
+            return byScore != 0 ? byScore : a.Sentence.Analysis.Terms.Count.CompareTo(b.Sentence.Analysis.Terms.Count);
+        });
+
+        return matches.Count > maxMatches ? matches.GetRange(0, maxMatches) : matches;
+    }
+
+    private void Index(EvidenceSentence sentence)
+    {
+        var id = _sentences.Count;
+        _sentences.Add(sentence);
+        foreach (var term in sentence.Analysis.Terms)
+        {
+            var prefix = PrefixOf(term.Key);
+            if (!_sentencesByPrefix.TryGetValue(prefix, out var ids))
+            {
+                ids = [];
+                _sentencesByPrefix[prefix] = ids;
+            }
+
+            if (ids.Count == 0 || ids[^1] != id)
+            {
+                ids.Add(id);
+            }
+
+            _documentFrequency[term.Key] = _documentFrequency.GetValueOrDefault(term.Key) + 1;
+        }
+    }
+
+    /// <summary>How rare a term is among the context sentences; a term the context never uses is rarest.</summary>
+    public double Rarity(Term term) => Rarity(term.Key);
+
+    private double Rarity(string key) =>
+        Math.Log(1.0 + (_sentences.Count + 1.0) / (_documentFrequency.GetValueOrDefault(key) + 1.0));
+
+    private static string PrefixOf(string key) => key.Length > IndexPrefixLength ? key[..IndexPrefixLength] : key;
+}

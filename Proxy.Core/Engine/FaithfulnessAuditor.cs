@@ -1,0 +1,78 @@
+using System.Diagnostics;
+
+namespace TruthTable.Core.Engine;
+
+/// <summary>
+/// Audits an answer against its context without a model: the answer is split into claims, each claim is matched
+/// to context sentences, checked for conflicting details, and the verdicts are scored. Deterministic and stateless,
+/// so one instance can serve concurrent audits.
+/// </summary>
+public sealed class FaithfulnessAuditor
+{
+    private const int EvidencePerClaim = 3;
+
+    public FaithfulnessReport Audit(
+        string query,
+        string answer,
+        IReadOnlyList<EvidenceDocument> context,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        cancellationToken.ThrowIfCancellationRequested();
+        var timings = new Dictionary<string, long>(StringComparer.Ordinal);
+
+        // Callers outside nullable-aware code (gRPC mapping, tests) may still pass null.
+        answer ??= string.Empty;
+        query ??= string.Empty;
+
+        var started = Stopwatch.GetTimestamp();
+        var claimTexts = ClaimSplitter.Split(answer);
+        if (claimTexts.Count == 0)
+        {
+            timings["claim_extraction"] = ElapsedMilliseconds(started);
+            foreach (var step in new[] { "evidence_retrieval", "verification", "scoring" })
+            {
+                timings[step] = 0;
+            }
+
+            return new FaithfulnessReport([], 0f, FaithfulnessScorer.GradeFor(0f), false, ReasoningTraceWriter.NothingToAudit(), timings);
+        }
+
+        // The query is part of the casing evidence: a name it writes in lower case is an ordinary word.
+        var vocabulary = LowercaseVocabulary.From(context.Select(d => d.Content).Append(answer).Append(query));
+        var extractor = new TermExtractor(vocabulary);
+        var claims = claimTexts.Select(extractor.Analyze).Where(c => c.Terms.Count > 0).ToList();
+        timings["claim_extraction"] = ElapsedMilliseconds(started);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        started = Stopwatch.GetTimestamp();
+        var retriever = new EvidenceRetriever(context, extractor);
+        var matches = claims.Select(claim => retriever.FindBestMatches(claim, EvidencePerClaim)).ToList();
+        timings["evidence_retrieval"] = ElapsedMilliseconds(started);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        started = Stopwatch.GetTimestamp();
+        var verifier = new ClaimVerifier(new ContradictionDetector(extractor), retriever.Rarity);
+        var hasContext = retriever.SentenceCount > 0;
+        var assessments = new List<ClaimAssessment>(claims.Count);
+        for (var i = 0; i < claims.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            assessments.Add(hasContext ? verifier.Verify(claims[i], matches[i]) : ClaimVerifier.VerifyWithoutContext(claims[i]));
+        }
+
+        timings["verification"] = ElapsedMilliseconds(started);
+
+        started = Stopwatch.GetTimestamp();
+        var score = FaithfulnessScorer.Score(assessments);
+        var grade = FaithfulnessScorer.GradeFor(score);
+        var hallucinated = assessments.Any(a => FaithfulnessScorer.IsHallucination(a.Verdict));
+        var trace = ReasoningTraceWriter.Write(assessments, hasContext ? context.Count : 0, retriever.SentenceCount, score, grade, hallucinated);
+        timings["scoring"] = ElapsedMilliseconds(started);
+
+        return new FaithfulnessReport(assessments, score, grade, hallucinated, trace, timings);
+    }
+
+    private static long ElapsedMilliseconds(long startTimestamp) =>
+        (long)Stopwatch.GetElapsedTime(startTimestamp).TotalMilliseconds;
+}

@@ -1,0 +1,195 @@
+namespace TruthTable.Core.Engine;
+
+/// <summary>Turns a sentence, clause or claim into an <see cref="AnalyzedText"/>.</summary>
+internal sealed class TermExtractor(LowercaseVocabulary vocabulary)
+{
+    private static readonly HashSet<string> NegationWords = new(StringComparer.Ordinal)
+    {
+        // "nor" is absent on purpose: "neither X nor Y" is one denial, and parity would cancel a second one.
+        "not", "no", "never", "none", "neither", "cannot", "nothing", "nobody", "nowhere", "without",
+    };
+
+    // "no more than 4 g", "must not exceed", "not only … but also": bounds and emphasis, not denials.
+    private static readonly HashSet<string> WordsThatCancelANegation = new(
+        new[] { "more", "less", "fewer", "later", "earlier", "exceed", "greater", "only" }.Select(LightStemmer.Stem),
+        StringComparer.Ordinal);
+
+    private static readonly Dictionary<string, string> SpelledNumbers = new(StringComparer.Ordinal)
+    {
+        ["two"] = "2", ["three"] = "3", ["four"] = "4", ["five"] = "5", ["six"] = "6", ["seven"] = "7",
+        ["eight"] = "8", ["nine"] = "9", ["ten"] = "10", ["eleven"] = "11", ["twelve"] = "12",
+        ["twenty"] = "20", ["thirty"] = "30", ["forty"] = "40", ["fifty"] = "50",
+    };
+
+    // "the second person" vs "the first person": ranks are checkable facts. Keys differ from cardinals ("#2" ≠ "2").
+    private static readonly Dictionary<string, string> Ordinals = new(StringComparer.Ordinal)
+    {
+        ["first"] = "#1", ["second"] = "#2", ["third"] = "#3", ["fourth"] = "#4", ["fifth"] = "#5",
+        ["sixth"] = "#6", ["seventh"] = "#7", ["eighth"] = "#8", ["ninth"] = "#9", ["tenth"] = "#10",
+    };
+
+    public AnalyzedText Analyze(string text)
+    {
+        var tokens = WordTokenizer.Tokenize(text);
+        var terms = new List<Term>(tokens.Count);
+        var seenKeys = new HashSet<string>(StringComparer.Ordinal);
+        var entityRuns = new List<string[]>();
+        var currentRun = new List<string>();
+        var allStems = new HashSet<string>(StringComparer.Ordinal);
+        var negations = 0;
+        var negatedKeys = new HashSet<string>(StringComparer.Ordinal);
+
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var token = tokens[i];
+            var lower = token.Text.ToLowerInvariant();
+            var term = ToTerm(token, lower);
+
+            if (term is { Kind: TermKind.Entity })
+            {
+                currentRun.Add(term.Value.Key);
+            }
+            else
+            {
+                CloseRun(currentRun, entityRuns);
+            }
+
+            if (token.Shape == TokenShape.Word)
+            {
+                allStems.Add(LightStemmer.Stem(lower));
+                if (IsNegation(lower))
+                {
+                    if (!IsCancelled(tokens, i))
+                    {
+                        negations++;
+                    }
+
+                    continue;
+                }
+            }
+
+            if (term is not { } content)
+            {
+                continue;
+            }
+
+            if (!seenKeys.Add(content.Key))
+            {
+                continue;
+            }
+
+            terms.Add(content);
+
+            // What follows a negation is in its scope (clauses are short enough for that), unless it was already
+            // asserted before it: in "Python 3 is not compatible with Python 2" the denial is not about Python.
+            if (negations > 0)
+            {
+                negatedKeys.Add(content.Key);
+            }
+        }
+
+        CloseRun(currentRun, entityRuns);
+        return new AnalyzedText(text, terms, entityRuns, negations, negatedKeys, allStems);
+    }
+
+    private Term? ToTerm(Token token, string lower)
+    {
+        switch (token.Shape)
+        {
+            case TokenShape.Number:
+                return new Term(token.Text, token.Text, TermKind.Number);
+            case TokenShape.Identifier:
+                return new Term(lower, token.Text, TermKind.Entity);
+        }
+
+        if (IsAcronym(token.Text))
+        {
+            return new Term(lower, token.Text, TermKind.Entity);
+        }
+
+        if (Ordinals.TryGetValue(lower, out var ordinal))
+        {
+            return new Term(ordinal, token.Text, TermKind.Number);
+        }
+
+        if (SpelledNumbers.TryGetValue(lower, out var digits))
+        {
+            return new Term(digits, token.Text, TermKind.Number);
+        }
+
+        // "in May" is a month; "it may rain" is a modal verb.
+        if (lower == "may" && char.IsUpper(token.Text[0]) && !token.IsFirstInText)
+        {
+            return new Term(lower, token.Text, TermKind.Entity);
+        }
+
+        if (EnglishStopWords.Contains(lower) || IsNegation(lower) || lower.Length == 1)
+        {
+            return null;
+        }
+
+        var kind = IsProperNoun(token, lower) ? TermKind.Entity : TermKind.Word;
+        return new Term(LightStemmer.Stem(lower), token.Text, kind);
+    }
+
+    private bool IsProperNoun(Token token, string lower)
+    {
+        if (!char.IsUpper(token.Text[0]))
+        {
+            return false;
+        }
+
+        if (!token.IsFirstInText)
+        {
+            return true;
+        }
+
+        // A capitalised first word is a name only if the texts never use it as an ordinary word.
+        return !token.IsFollowedByComma && !vocabulary.Contains(lower);
+    }
+
+    private static bool IsAcronym(string text)
+    {
+        if (text.Length < 2)
+        {
+            return false;
+        }
+
+        foreach (var c in text)
+        {
+            if (!char.IsUpper(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsNegation(string lower) =>
+        NegationWords.Contains(lower) || lower.EndsWith("n't", StringComparison.Ordinal);
+
+    private static bool IsCancelled(List<Token> tokens, int negationIndex)
+    {
+        // Look past one auxiliary: "must not exceed", "no more than".
+        for (var j = negationIndex + 1; j < tokens.Count && j <= negationIndex + 2; j++)
+        {
+            var next = LightStemmer.Stem(tokens[j].Text.ToLowerInvariant());
+            if (WordsThatCancelANegation.Contains(next))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void CloseRun(List<string> currentRun, List<string[]> runs)
+    {
+        if (currentRun.Count > 0)
+        {
+            runs.Add([.. currentRun]);
+            currentRun.Clear();
+        }
+    }
+}

@@ -1,0 +1,151 @@
+using System.Globalization;
+using System.Text;
+
+namespace TruthTable.Core.Engine;
+
+/// <summary>Splits one sentence or clause into word, number and identifier tokens.</summary>
+internal static class WordTokenizer
+{
+    public static List<Token> Tokenize(string text)
+    {
+        var tokens = new List<Token>(text.Length / 5);
+        var i = 0;
+        while (i < text.Length)
+        {
+            var c = text[i];
+            if (c == '%')
+            {
+                // "45%" and "45 percent" must read the same.
+                tokens.Add(new Token("percent", TokenShape.Word, tokens.Count == 0, IsCommaNext(text, i + 1)));
+                i++;
+                continue;
+            }
+
+            if (!char.IsLetterOrDigit(c))
+            {
+                i++;
+                continue;
+            }
+
+            var start = i;
+            while (i < text.Length && IsInsideToken(text, i))
+            {
+                i++;
+            }
+
+            var raw = text.AsSpan(start, i - start);
+            var token = Classify(raw, tokens.Count == 0, IsCommaNext(text, i));
+            if (token.Text.Length > 0)
+            {
+                tokens.Add(token);
+            }
+        }
+
+        return tokens;
+    }
+
+    private static bool IsInsideToken(string text, int i)
+    {
+        var c = text[i];
+        if (char.IsLetterOrDigit(c))
+        {
+            return true;
+        }
+
+        var hasPrevious = i > 0;
+        var hasNext = i + 1 < text.Length;
+        if (!hasPrevious || !hasNext)
+        {
+            return false;
+        }
+
+        var previous = text[i - 1];
+        var next = text[i + 1];
+        return c switch
+        {
+            // Thousands separators and decimal points belong to the number: "10,100", "3.5".
+            ',' or '.' => char.IsDigit(previous) && char.IsDigit(next),
+            // "isn't", "Eiffel's".
+            '\'' or '\u2019' => char.IsLetter(previous) && char.IsLetter(next),
+            _ => false,
+        };
+    }
+
+    private static bool IsCommaNext(string text, int i) => i < text.Length && text[i] == ',';
+
+    private static Token Classify(ReadOnlySpan<char> raw, bool isFirst, bool isFollowedByComma)
+    {
+        var hasLetter = false;
+        var hasDigit = false;
+        foreach (var c in raw)
+        {
+            hasLetter |= char.IsLetter(c);
+            hasDigit |= char.IsDigit(c);
+        }
+
+        if (hasDigit && !hasLetter)
+        {
+            return new Token(CanonicalNumber(raw), TokenShape.Number, isFirst, isFollowedByComma);
+        }
+
+        if (hasDigit && TrySplitNumberSuffix(raw, out var number))
+        {
+            return new Token(number, TokenShape.Number, isFirst, isFollowedByComma);
+        }
+
+        var text = raw.ToString().Replace('\u2019', '\'');
+        if (text.EndsWith("'s", StringComparison.OrdinalIgnoreCase))
+        {
+            text = text[..^2];
+        }
+
+        return new Token(text, hasDigit ? TokenShape.Identifier : TokenShape.Word, isFirst, isFollowedByComma);
+    }
+
+    // "21st" is the ordinal "#21" (as "first" is "#1"); in "1990s" the number is the fact and the "s" grammar.
+    private static bool TrySplitNumberSuffix(ReadOnlySpan<char> raw, out string number)
+    {
+        var digits = 0;
+        while (digits < raw.Length && (char.IsDigit(raw[digits]) || raw[digits] is '.' or ','))
+        {
+            digits++;
+        }
+
+        var suffix = raw[digits..].ToString().ToLowerInvariant();
+        if (digits > 0 && suffix is "st" or "nd" or "rd" or "th")
+        {
+            number = "#" + CanonicalNumber(raw[..digits]);
+            return true;
+        }
+
+        if (digits > 0 && suffix == "s")
+        {
+            number = CanonicalNumber(raw[..digits]);
+            return true;
+        }
+
+        number = string.Empty;
+        return false;
+    }
+
+    private static string CanonicalNumber(ReadOnlySpan<char> raw)
+    {
+        var builder = new StringBuilder(raw.Length);
+        foreach (var c in raw)
+        {
+            if (c != ',')
+            {
+                builder.Append(c);
+            }
+        }
+
+        var text = builder.ToString();
+        if (text.Contains('.') && decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var value))
+        {
+            // "3.50" and "3.5" state the same quantity.
+            return value.ToString("0.############", CultureInfo.InvariantCulture);
+        }
+
+        return text.TrimStart('0') is { Length: > 0 } trimmed ? trimmed : "0";
+    }
+}

@@ -1,0 +1,51 @@
+using System.Buffers;
+using TruthTable.Core.Capture;
+
+namespace TruthTable.Tests.Capture;
+
+public sealed class BodyTeeTests
+{
+    [Fact]
+    public async Task RequestBodyTee_ReadToEnd_CopiesBytesAndMarksEnd()
+    {
+        var data = "{\"model\":\"m\"}"u8.ToArray();
+        using var capture = new CaptureBuffer(1024);
+        var tee = new RequestBodyTee(new MemoryStream(data), capture);
+
+        var read = new MemoryStream();
+        await tee.CopyToAsync(read, bufferSize: 3);
+
+        Assert.Equal(data, read.ToArray());
+        Assert.Equal(data, capture.AsSequence().ToArray());
+        Assert.True(tee.ReachedEnd);
+    }
+
+    [Fact]
+    public async Task RequestBodyTee_ZeroByteRead_PassesThroughWithoutMarkingEnd()
+    {
+        using var capture = new CaptureBuffer(1024);
+        var tee = new RequestBodyTee(new MemoryStream("abc"u8.ToArray()), capture);
+
+        var read = await tee.ReadAsync(Memory<byte>.Empty);
+
+        Assert.Equal(0, read);
+        Assert.False(tee.ReachedEnd);
+        Assert.Equal(0, capture.Length);
+    }
+
+    [Fact]
+    public async Task ResponseBodyTee_Write_CopiesBeforeCallerReusesBuffer()
+    {
+        using var capture = new CaptureBuffer(1024);
+        var inner = new MemoryStream();
+        var tee = new ResponseBodyTee(inner, capture);
+        var shared = "data: one\n\n"u8.ToArray();
+
+        await tee.WriteAsync(shared);
+        "data: two\n\n"u8.CopyTo(shared); // YARP reuses its pooled buffer once the write returns
+        await tee.WriteAsync(shared);
+
+        Assert.Equal("data: one\n\ndata: two\n\n", System.Text.Encoding.UTF8.GetString(capture.AsSequence().ToArray()));
+        Assert.Equal(capture.AsSequence().ToArray(), inner.ToArray());
+    }
+}

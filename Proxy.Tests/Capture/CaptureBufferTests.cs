@@ -1,0 +1,68 @@
+using System.Buffers;
+using Moq;
+using TruthTable.Core.Capture;
+
+namespace TruthTable.Tests.Capture;
+
+public sealed class CaptureBufferTests
+{
+    [Fact]
+    public void Append_ManyChunksAcrossSegments_SequenceEqualsInput()
+    {
+        var input = Enumerable.Range(0, 50_000).Select(i => (byte)(i * 7)).ToArray();
+        using var buffer = new CaptureBuffer(1024 * 1024);
+
+        for (var offset = 0; offset < input.Length; offset += 997)
+        {
+            buffer.Append(input.AsSpan(offset, Math.Min(997, input.Length - offset)));
+        }
+
+        Assert.Equal(input, buffer.AsSequence().ToArray());
+        Assert.False(buffer.Overflowed);
+        Assert.Equal(input.Length, buffer.Length);
+    }
+
+    [Fact]
+    public void Append_PastLimit_KeepsLimitAndReportsOverflow()
+    {
+        using var buffer = new CaptureBuffer(100);
+
+        buffer.Append(new byte[60]);
+        buffer.Append(new byte[60]);
+
+        Assert.True(buffer.Overflowed);
+        Assert.Equal(100, buffer.Length);
+        Assert.Equal(120, buffer.BytesSeen);
+        Assert.Equal(100, buffer.AsSequence().Length);
+    }
+
+    [Fact]
+    public void Append_ExactlyLimit_IsNotOverflow()
+    {
+        using var buffer = new CaptureBuffer(64);
+        buffer.Append(new byte[64]);
+        Assert.False(buffer.Overflowed);
+    }
+
+    [Fact]
+    public void Dispose_ReturnsEverySegmentToThePool()
+    {
+        var pool = new Mock<ArrayPool<byte>>();
+        pool.Setup(p => p.Rent(It.IsAny<int>())).Returns((int size) => new byte[size]);
+        var buffer = new CaptureBuffer(100_000, pool.Object);
+        buffer.Append(new byte[40_000]);
+
+        buffer.Dispose();
+        buffer.Dispose();
+
+        pool.Verify(p => p.Rent(It.IsAny<int>()), Times.Exactly(3));
+        pool.Verify(p => p.Return(It.IsAny<byte[]>(), It.IsAny<bool>()), Times.Exactly(3));
+    }
+
+    [Fact]
+    public void AsSequence_Empty_IsEmpty()
+    {
+        using var buffer = new CaptureBuffer(10);
+        Assert.True(buffer.AsSequence().IsEmpty);
+    }
+}

@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Options;
+using TruthTable.Contracts;
+using TruthTable.Core.Configuration;
+using TruthTable.Core.Events;
+using TruthTable.Tests.Infrastructure;
+
+namespace TruthTable.Tests.Hub;
+
+public sealed class AuditStateCacheTests
+{
+    private static AuditStateCache Create(int capacity = 100) =>
+        new(Options.Create(new AuditHubOptions { RecentStates = capacity }));
+
+    [Fact]
+    public void Publish_StartedThenComplete_FinalStateKeepsStart()
+    {
+        var cache = Create();
+        var started = new AuditStartedEvent("r1", "m", 10, 1, 1);
+        cache.Publish(new AuditEventEnvelope("r1", started));
+        cache.Publish(new AuditEventEnvelope("r1", SampleEvents.Complete("r1")));
+
+        var state = cache.Find("r1");
+
+        Assert.Equal(AuditState.StatusComplete, state!.Status);
+        Assert.Same(started, state.Started);
+        Assert.True(state.IsFinal);
+    }
+
+    [Fact]
+    public void Publish_LateStartedAfterFailure_DoesNotReplaceFinalState()
+    {
+        var cache = Create();
+        cache.Publish(new AuditEventEnvelope("r1", new AuditFailedEvent("r1", "timeout", "x", false, 1)));
+        cache.Publish(new AuditEventEnvelope("r1", new AuditStartedEvent("r1", "m", 1, 1, 1)));
+
+        Assert.Equal(AuditState.StatusFailed, cache.Find("r1")!.Status);
+    }
+
+    [Fact]
+    public void Publish_OverCapacity_ForgetsOldest()
+    {
+        var cache = Create(capacity: 3);
+        foreach (var id in new[] { "a", "b", "c", "d" })
+        {
+            cache.Publish(new AuditEventEnvelope(id, new AuditStartedEvent(id, "m", 1, 1, 1)));
+        }
+
+        Assert.Null(cache.Find("a"));
+        Assert.NotNull(cache.Find("d"));
+        Assert.Equal(3, cache.Count);
+    }
+
+    [Fact]
+    public void Publish_FeedOnlyEvents_Ignored()
+    {
+        var cache = Create();
+        cache.Publish(new AuditEventEnvelope(null, new StatsUpdateEvent(1, 1, 0, 0, 1, 1, 1)));
+        Assert.Equal(0, cache.Count);
+    }
+}

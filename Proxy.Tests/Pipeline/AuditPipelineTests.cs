@@ -1,0 +1,127 @@
+using Grpc.Core;
+using Moq;
+using TruthTable.Audit.V1;
+using TruthTable.Contracts;
+using TruthTable.Core.Hub;
+using TruthTable.Core.Pipeline;
+using TruthTable.Tests.Infrastructure;
+
+namespace TruthTable.Tests.Pipeline;
+
+public sealed class AuditPipelineTests
+{
+    private static AuditResult Completed(string requestId) => new()
+    {
+        AuditId = "audit-1", RequestId = requestId, Status = AuditStatus.Completed, FaithfulnessScore = 0.92f, Grade = TrustGrade.A,
+        HallucinationDetected = false, ReasoningTrace = "1 claim, supported.",
+        Claims = { new ClaimVerification { Claim = "Paris is the capital of France.", Status = VerificationStatus.Supported, Confidence = 0.97f, Evidence = { "Paris is the capital of France." } } },
+    };
+
+    [Fact]
+    public async Task DirectJob_EngineCompletes_StartedThenCompleteToRequestGroupAndFeed()
+    {
+        await using var pipeline = new PipelineHarness();
+        pipeline.EngineAnswers(Completed("r1"));
+        await pipeline.StartAsync();
+
+        Assert.True(pipeline.EnqueueDirect("r1"));
+        var started = await pipeline.Clients.NextAsync<AuditStartedEvent>();
+        var complete = await pipeline.Clients.NextAsync<AuditCompleteEvent>();
+
+        Assert.Equal(("r1", "test-model"), (started.RequestId, started.Model));
+        Assert.Equal(("r1", "audit-1", "A", 1), (complete.RequestId, complete.AuditId, complete.Grade, complete.SupportedClaims));
+        Assert.All(pipeline.GroupsSentTo, groups => Assert.Equal([AuditHub.RequestGroup("r1"), AuditHub.FeedGroup], groups));
+        Assert.Equal(AuditState.StatusComplete, pipeline.States.Find("r1")!.Status);
+        pipeline.Grpc.Verify(c => c.SubmitAuditAsync(
+            It.Is<AuditRequest>(r => r.RequestId == "r1" && r.Context.Count == 1 && r.Context[0].Id == "d1" && r.Provider == "upstream.test"),
+            null, It.IsAny<DateTime?>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task DirectJob_EngineFails_StartedThenFailedEngineFailed()
+    {
+        await using var pipeline = new PipelineHarness();
+        pipeline.Grpc.Setup(c => c.SubmitAuditAsync(It.IsAny<AuditRequest>(), null, It.IsAny<DateTime?>(), It.IsAny<CancellationToken>()))
+            .Returns(() => GrpcCalls.Failure<AuditSubmission>(StatusCode.Internal, "engine exploded"));
+        await pipeline.StartAsync();
+
+        pipeline.EnqueueDirect("r2");
+        await pipeline.Clients.NextAsync<AuditStartedEvent>();
+        var failed = await pipeline.Clients.NextAsync<AuditFailedEvent>();
+
+        Assert.Equal(("r2", FailureReasons.EngineFailed, false), (failed.RequestId, failed.Reason, failed.Skipped));
+    }
+
+    [Fact]
+    public async Task DirectJob_EngineTooSlow_FailsTimeout()
+    {
+        await using var pipeline = new PipelineHarness(o => o.Timeout = TimeSpan.FromMilliseconds(200));
+        pipeline.Grpc.Setup(c => c.SubmitAuditAsync(It.IsAny<AuditRequest>(), null, It.IsAny<DateTime?>(), It.IsAny<CancellationToken>()))
+            .Returns(() => GrpcCalls.Success(new AuditSubmission { AuditId = "a", Status = "processing" }));
+        pipeline.Grpc.Setup(c => c.GetAuditResultAsync(It.IsAny<AuditResultRequest>(), null, It.IsAny<DateTime?>(), It.IsAny<CancellationToken>()))
+            .Returns(() => GrpcCalls.Success(new AuditResult { AuditId = "a", Status = AuditStatus.Processing }));
+        await pipeline.StartAsync();
+
+        pipeline.EnqueueDirect("r3");
+        await pipeline.Clients.NextAsync<AuditStartedEvent>();
+        var failed = await pipeline.Clients.NextAsync<AuditFailedEvent>();
+
+        Assert.Equal(FailureReasons.Timeout, failed.Reason);
+    }
+
+    [Fact]
+    public async Task Enqueue_QueueFull_DropsAndRaisesQueueFull()
+    {
+        await using var pipeline = new PipelineHarness(o => o.QueueCapacity = 2);
+        // Workers not started: the queue fills up.
+
+        Assert.True(pipeline.EnqueueDirect("q1"));
+        Assert.True(pipeline.EnqueueDirect("q2"));
+        Assert.False(pipeline.EnqueueDirect("q3"));
+        await pipeline.StartAsyncSinkOnly();
+
+        var failed = await pipeline.Clients.NextAsync<AuditFailedEvent>();
+        Assert.Equal(("q3", FailureReasons.QueueFull, false), (failed.RequestId, failed.Reason, failed.Skipped));
+    }
+
+    [Fact]
+    public async Task Stop_JobsInFlightAndQueued_AllFailWithShutdownAfterDrainWindow()
+    {
+        var pipeline = new PipelineHarness(o =>
+        {
+            o.Workers = 1;
+            o.ShutdownTimeout = TimeSpan.FromMilliseconds(200);
+        });
+        var submitted = new TaskCompletionSource();
+        pipeline.Grpc.Setup(c => c.SubmitAuditAsync(It.IsAny<AuditRequest>(), null, It.IsAny<DateTime?>(), It.IsAny<CancellationToken>()))
+            .Returns((AuditRequest _, Metadata _, DateTime? _, CancellationToken ct) =>
+            {
+                submitted.TrySetResult();
+                return GrpcCalls.From(async () =>
+                {
+                    await Task.Delay(Timeout.Infinite, ct); // an engine that never answers
+                    return new AuditSubmission();
+                });
+            });
+        await pipeline.StartAsync();
+        pipeline.EnqueueDirect("s1");
+        pipeline.EnqueueDirect("s2");
+        pipeline.EnqueueDirect("s3");
+        await submitted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        await pipeline.DisposeAsync();
+
+        var outcomes = new Dictionary<string, string>();
+        while (outcomes.Count < 3)
+        {
+            var (_, e) = await pipeline.Clients.NextAsync();
+            if (e is AuditFailedEvent failed)
+            {
+                outcomes[failed.RequestId] = failed.Reason;
+            }
+        }
+
+        Assert.Equal(["shutdown", "shutdown", "shutdown"], new[] { outcomes["s1"], outcomes["s2"], outcomes["s3"] });
+        Assert.False(pipeline.EnqueueDirect("s4"));
+    }
+}

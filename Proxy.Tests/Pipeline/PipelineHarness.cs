@@ -1,0 +1,91 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Moq;
+using TruthTable.Audit.V1;
+using TruthTable.Contracts;
+using TruthTable.Core.Auditing;
+using TruthTable.Core.Configuration;
+using TruthTable.Core.Events;
+using TruthTable.Core.Extraction;
+using TruthTable.Core.Hub;
+using TruthTable.Core.Pipeline;
+using TruthTable.Tests.Infrastructure;
+
+namespace TruthTable.Tests.Pipeline;
+
+/// <summary>
+/// The real pipeline (queue, workers, processor, gRPC client wrapper, SignalR sink) with its two seams mocked:
+/// the generated gRPC client and <see cref="IHubContext{THub,T}"/>.
+/// </summary>
+internal sealed class PipelineHarness : IAsyncDisposable
+{
+    public Mock<AuditService.AuditServiceClient> Grpc { get; } = new();
+    public Mock<IHubContext<AuditHub, IAuditClient>> HubContext { get; } = new();
+    public RecordingAuditClient Clients { get; } = new();
+    public List<IReadOnlyList<string>> GroupsSentTo { get; } = [];
+    public AuditOptions Options { get; }
+    public AuditQueue Queue { get; }
+    public AuditWorkerPool Workers { get; }
+    public AuditStateCache States { get; }
+    private readonly SignalRAuditEventSink _sink;
+
+    public PipelineHarness(Action<AuditOptions>? configure = null)
+    {
+        Options = new AuditOptions
+        {
+            QueueCapacity = 10, Workers = 1, Timeout = TimeSpan.FromSeconds(5), ShutdownTimeout = TimeSpan.FromSeconds(5),
+            PollInitialDelay = TimeSpan.FromMilliseconds(1), PollMaxDelay = TimeSpan.FromMilliseconds(5),
+        };
+        configure?.Invoke(Options);
+        var audit = Microsoft.Extensions.Options.Options.Create(Options);
+        var hubClients = new Mock<IHubClients<IAuditClient>>();
+        hubClients.Setup(c => c.Groups(It.IsAny<IReadOnlyList<string>>()))
+            .Callback((IReadOnlyList<string> groups) => { lock (GroupsSentTo) { GroupsSentTo.Add(groups); } })
+            .Returns(Clients);
+        hubClients.Setup(c => c.Group(It.IsAny<string>())).Returns(Clients);
+        HubContext.Setup(h => h.Clients).Returns(hubClients.Object);
+
+        var hubOptions = Microsoft.Extensions.Options.Options.Create(new AuditHubOptions());
+        _sink = new SignalRAuditEventSink(HubContext.Object, hubOptions, NullLogger<SignalRAuditEventSink>.Instance);
+        States = new AuditStateCache(hubOptions);
+        var events = new AuditEventBroadcaster([States, new PipelineStats(TimeProvider.System), _sink]);
+        Queue = new AuditQueue(audit, events, TimeProvider.System);
+        var engine = new GrpcAuditEngineClient(Grpc.Object, new AuditCircuitBreaker(audit), audit, TimeProvider.System,
+            NullLogger<GrpcAuditEngineClient>.Instance);
+        var proxy = Microsoft.Extensions.Options.Options.Create(new ProxyOptions { Upstream = new Uri("http://upstream.test") });
+        var processor = new AuditJobProcessor(engine, new OpenAiExchangeExtractor(), events, proxy, TimeProvider.System,
+            NullLogger<AuditJobProcessor>.Instance);
+        Workers = new AuditWorkerPool(Queue, processor, audit, TimeProvider.System, NullLogger<AuditWorkerPool>.Instance);
+    }
+
+    public async Task StartAsync()
+    {
+        await _sink.StartAsync(CancellationToken.None);
+        await Workers.StartAsync(CancellationToken.None);
+    }
+
+    /// <summary>Delivers events to the mocked hub without starting the workers.</summary>
+    public Task StartAsyncSinkOnly() => _sink.StartAsync(CancellationToken.None);
+
+    public bool EnqueueDirect(string requestId, string answer = "Paris is the capital of France.") =>
+        Queue.TryEnqueue(AuditJob.ForDirectAudit(requestId,
+            new AuditableExchange("test-model", "What is the capital of France?", answer, [new ContextSnippet("d1", "Paris is the capital of France.")]),
+            TimeProvider.System.GetTimestamp()));
+
+    public void EngineAnswers(AuditResult result)
+    {
+        Grpc.Setup(c => c.SubmitAuditAsync(It.IsAny<AuditRequest>(), null, It.IsAny<DateTime?>(), It.IsAny<CancellationToken>()))
+            .Returns(() => GrpcCalls.Success(new AuditSubmission { AuditId = result.AuditId, Status = "completed" }));
+        Grpc.Setup(c => c.GetAuditResultAsync(It.IsAny<AuditResultRequest>(), null, It.IsAny<DateTime?>(), It.IsAny<CancellationToken>()))
+            .Returns(() => GrpcCalls.Success(result));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Workers.StopAsync(CancellationToken.None);
+        await _sink.StopAsync(CancellationToken.None);
+        Workers.Dispose();
+        _sink.Dispose();
+    }
+}
