@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Hosting;
 using TruthTable.Contracts;
 using TruthTable.Core.Events;
 using TruthTable.Core.RequestIds;
@@ -9,7 +10,8 @@ namespace TruthTable.Core.Hub;
 /// The typed audit hub. Thin on purpose: groups are SignalR's own bookkeeping, events are pushed from outside
 /// through <see cref="IHubContext{THub,T}"/> by <see cref="SignalRAuditEventSink"/>.
 /// </summary>
-public sealed class AuditHub(AuditStateCache states, HubConnectionCounter connections) : Hub<IAuditClient>, IAuditHub
+public sealed class AuditHub(AuditStateCache states, HubConnectionCounter connections, IHostApplicationLifetime lifetime)
+    : Hub<IAuditClient>, IAuditHub
 {
     public const string FeedGroup = "feed";
 
@@ -78,6 +80,14 @@ public sealed class AuditHub(AuditStateCache states, HubConnectionCounter connec
     public override Task OnConnectedAsync()
     {
         connections.Connected();
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // SignalR closes its connections when the host starts stopping, but a client that reconnects at once
+            // (withAutomaticReconnect) can get in before the server stops listening; left open, it would hold the
+            // server's graceful shutdown for its whole timeout.
+            Context.Abort();
+        }
+
         return base.OnConnectedAsync();
     }
 
