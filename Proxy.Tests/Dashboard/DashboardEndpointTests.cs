@@ -5,30 +5,14 @@ using TruthTable.Tests.Infrastructure;
 namespace TruthTable.Tests.Dashboard;
 
 /// <summary>The dashboard's files are served by TruthTable itself, ahead of the proxy's catch-all route.</summary>
-public sealed class DashboardEndpointTests : IAsyncLifetime
+public sealed class DashboardEndpointTests : LiveServerTest
 {
-    private FakeOpenAiUpstream _upstream = null!;
-    private TruthTableServer _server = null!;
-    private HttpClient _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        _upstream = await FakeOpenAiUpstream.StartAsync();
-        _server = await TruthTableServer.StartAsync(_upstream.BaseAddress);
-        _http = _server.CreateHttpClient();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _server.DisposeAsync();
-        await _upstream.DisposeAsync();
-    }
-
     [Fact]
     public async Task Root_ServesIndexHtmlWithContentSecurityPolicy_NotTheUpstream()
     {
-        var response = await _http.GetAsync("/");
+        using var http = Server.CreateHttpClient();
+
+        var response = await http.GetAsync("/");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
@@ -38,7 +22,7 @@ public sealed class DashboardEndpointTests : IAsyncLifetime
         var policy = Assert.Single(response.Headers.GetValues("Content-Security-Policy"));
         Assert.Contains("script-src 'self'", policy);
         Assert.Contains("connect-src 'self'", policy);
-        Assert.Empty(_upstream.Received);
+        Assert.Empty(Upstream.Received);
     }
 
     [Theory]
@@ -48,19 +32,23 @@ public sealed class DashboardEndpointTests : IAsyncLifetime
     [InlineData("/lib/signalr.min.js", "text/javascript")]
     public async Task Asset_IsServedWithItsContentType(string path, string contentType)
     {
-        var response = await _http.GetAsync(path);
+        using var http = Server.CreateHttpClient();
+
+        var response = await http.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(contentType, response.Content.Headers.ContentType?.MediaType);
         Assert.True((await response.Content.ReadAsByteArrayAsync()).Length > 0);
         Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
-        Assert.Empty(_upstream.Received);
+        Assert.Empty(Upstream.Received);
     }
 
     [Fact]
     public async Task SignalRBundle_IsTheOfficialClientCopiedByTheBuild()
     {
-        var script = await _http.GetStringAsync("/lib/signalr.min.js");
+        using var http = Server.CreateHttpClient();
+
+        var script = await http.GetStringAsync("/lib/signalr.min.js");
 
         Assert.Contains("HubConnectionBuilder", script);
         Assert.Contains("withAutomaticReconnect", script);
@@ -69,14 +57,16 @@ public sealed class DashboardEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Asset_RequestedAgainWithItsETag_Returns304()
     {
-        var first = await _http.GetAsync("/app.js");
+        using var http = Server.CreateHttpClient();
+
+        var first = await http.GetAsync("/app.js");
         var etag = first.Headers.ETag;
         Assert.NotNull(etag);
         Assert.Equal("no-cache", first.Headers.CacheControl?.ToString());
 
         using var again = new HttpRequestMessage(HttpMethod.Get, "/app.js");
         again.Headers.IfNoneMatch.Add(new EntityTagHeaderValue(etag.Tag));
-        var second = await _http.SendAsync(again);
+        var second = await http.SendAsync(again);
 
         Assert.Equal(HttpStatusCode.NotModified, second.StatusCode);
     }
@@ -84,7 +74,9 @@ public sealed class DashboardEndpointTests : IAsyncLifetime
     [Fact]
     public async Task OtherPaths_AreStillProxied()
     {
-        var response = await _http.GetAsync("/v1/models");
+        using var http = Server.CreateHttpClient();
+
+        var response = await http.GetAsync("/v1/models");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("fake-model", await response.Content.ReadAsStringAsync());
@@ -93,7 +85,9 @@ public sealed class DashboardEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Page_LoadsNoThirdPartyOrigin()
     {
-        var html = await _http.GetStringAsync("/");
+        using var http = Server.CreateHttpClient();
+
+        var html = await http.GetStringAsync("/");
 
         Assert.DoesNotContain("http://", html);
         Assert.DoesNotContain("https://", html);

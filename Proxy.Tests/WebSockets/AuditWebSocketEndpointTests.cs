@@ -3,27 +3,19 @@ using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text.Json;
 using TruthTable.Contracts;
-using TruthTable.Core.Events;
 using TruthTable.Core.WebSockets;
 using TruthTable.Tests.Infrastructure;
 
 namespace TruthTable.Tests.WebSockets;
 
 /// <summary>/ws and /api/ws on the real host: the Go hub's envelope, fed by direct audits and proxied requests.</summary>
-public sealed class AuditWebSocketEndpointTests : IAsyncLifetime
+public sealed class AuditWebSocketEndpointTests : LiveServerTest
 {
-    private FakeOpenAiUpstream _upstream = null!;
-
-    public async Task InitializeAsync() => _upstream = await FakeOpenAiUpstream.StartAsync();
-
-    public async Task DisposeAsync() => await _upstream.DisposeAsync();
-
     [Fact]
     public async Task Ws_DirectAuditAndProxiedRequests_DeliverEveryEnvelopeTypeWithGoHubFields()
     {
-        await using var server = await TruthTableServer.StartAsync(_upstream.BaseAddress);
-        await using var feed = await WebSocketFeedClient.ConnectAsync(server.BaseAddress);
-        using var http = server.CreateHttpClient();
+        await using var feed = await WebSocketFeedClient.ConnectAsync(Server.BaseAddress);
+        using var http = Server.CreateHttpClient();
 
         var accepted = await http.PostAsJsonAsync("/api/audits", new
         {
@@ -89,8 +81,7 @@ public sealed class AuditWebSocketEndpointTests : IAsyncLifetime
     [Fact]
     public async Task ApiWs_Connect_ReceivesTheSameFeed()
     {
-        await using var server = await TruthTableServer.StartAsync(_upstream.BaseAddress);
-        await using var feed = await WebSocketFeedClient.ConnectAsync(server.BaseAddress, "/api/ws");
+        await using var feed = await WebSocketFeedClient.ConnectAsync(Server.BaseAddress, "/api/ws");
 
         var stats = await feed.WaitForAsync("stats_update");
 
@@ -103,21 +94,19 @@ public sealed class AuditWebSocketEndpointTests : IAsyncLifetime
     [InlineData("/api/ws")]
     public async Task Ws_PlainHttpGet_Returns400ProblemAndIsNotProxied(string path)
     {
-        await using var server = await TruthTableServer.StartAsync(_upstream.BaseAddress);
-        using var http = server.CreateHttpClient();
+        using var http = Server.CreateHttpClient();
 
         var response = await http.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Empty(_upstream.Received);
+        Assert.Empty(Upstream.Received);
     }
 
     [Fact]
     public async Task Ws_ClientMessageOverReadLimit_ClosesWithMessageTooBig()
     {
-        await using var server = await TruthTableServer.StartAsync(_upstream.BaseAddress);
-        await using var feed = await WebSocketFeedClient.ConnectAsync(server.BaseAddress);
+        await using var feed = await WebSocketFeedClient.ConnectAsync(Server.BaseAddress);
         var limit = new AuditWebSocketOptions().MaxReceiveMessageBytes;
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
 
@@ -133,8 +122,7 @@ public sealed class AuditWebSocketEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Ws_ClientMessageUnderReadLimit_IsIgnoredAndTheFeedGoesOn()
     {
-        await using var server = await TruthTableServer.StartAsync(_upstream.BaseAddress);
-        await using var feed = await WebSocketFeedClient.ConnectAsync(server.BaseAddress);
+        await using var feed = await WebSocketFeedClient.ConnectAsync(Server.BaseAddress);
         await feed.WaitForAsync("health_update");
 
         await feed.Socket.SendAsync("""{"type":"ping"}"""u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
@@ -142,71 +130,6 @@ public sealed class AuditWebSocketEndpointTests : IAsyncLifetime
         await feed.WaitForAsync("health_update", _ => feed.Seen.Count > before);
 
         Assert.Equal(WebSocketState.Open, feed.Socket.State);
-    }
-
-    [Fact]
-    public async Task Ws_SocketThatNeverReads_IsDroppedWithoutHoldingUpAnother()
-    {
-        await using var server = await TruthTableServer.StartAsync(_upstream.BaseAddress,
-            new Dictionary<string, string?> { ["WebSockets:SendQueueCapacity"] = "8" });
-        await using var fast = await WebSocketFeedClient.ConnectAsync(server.BaseAddress);
-        await using var slow = await WebSocketFeedClient.ConnectAsync(server.BaseAddress); // never reads
-        await fast.WaitForAsync("health_update", p => p.GetProperty("connections").GetInt32() == 2);
-        var sink = server.GetService<WebSocketAuditEventSink>();
-        var events = server.GetService<AuditEventBroadcaster>();
-        var bulky = new string('x', 64 * 1024);
-
-        // Lockstep: each event reaches the fast socket before the next is raised, while the slow one's TCP
-        // window, then its queue, fill up. Bounded: 64 MiB is far beyond any loopback socket buffer.
-        var sent = 0;
-        while (sink.LaggedConnections == 0 && sent < 1024)
-        {
-            var requestId = $"bulk-{++sent}";
-            fast.Forget();
-            events.Failed(new AuditFailedEvent(requestId, "engine_failed", bulky, Skipped: false, Timestamp: 1));
-            await fast.WaitForAsync("audit_failed", p => p.GetProperty("request_id").GetString() == requestId);
-        }
-
-        Assert.Equal(1, sink.LaggedConnections);
-        await fast.WaitForAsync("health_update", p => p.GetProperty("connections").GetInt32() == 1);
-        events.Failed(new AuditFailedEvent("after-drop", "engine_failed", "small", Skipped: false, Timestamp: 1));
-        await fast.WaitForAsync("audit_failed", p => p.GetProperty("request_id").GetString() == "after-drop");
-        Assert.Equal(1, sink.Count);
-    }
-
-    [Fact]
-    public async Task Ws_HostStopping_ClosesSocketsAsGoingAway()
-    {
-        var server = await TruthTableServer.StartAsync(_upstream.BaseAddress);
-        await using var feed = await WebSocketFeedClient.ConnectAsync(server.BaseAddress);
-        await feed.WaitForAsync("health_update");
-
-        var stopping = server.DisposeAsync().AsTask();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (await feed.ReceiveAsync(cts.Token) is not null)
-        {
-        }
-
-        await stopping;
-        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, feed.Socket.CloseStatus);
-    }
-
-    [Fact]
-    public async Task AddAuditWebSockets_InvalidOptions_StopsTheHostNamingEveryKey()
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            ["WebSockets:MaxReceiveMessageBytes"] = "10",
-            ["WebSockets:SendQueueCapacity"] = "0",
-        };
-
-        var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
-        {
-            await using var server = await TruthTableServer.StartAsync(_upstream.BaseAddress, settings);
-        });
-
-        Assert.Contains("WebSockets:MaxReceiveMessageBytes", error.ToString());
-        Assert.Contains("WebSockets:SendQueueCapacity", error.ToString());
     }
 
     private static void AssertEnvelope(JsonElement frame, string type)
