@@ -97,8 +97,13 @@ internal sealed class AuditWebSocketConnection
         finally
         {
             Complete();
-            // Both loops end once the socket is closed or aborted; their exceptions were handled above.
-            await Task.WhenAll(receiving, sending).ContinueWith(static _ => { }, TaskScheduler.Default);
+            if (!receiving.IsCompleted || !sending.IsCompleted)
+            {
+                _socket.Abort(); // only after a failure not handled above; it ends both loops
+            }
+
+            // Their exceptions, if any, were handled above or are the failure already propagating.
+            await Task.WhenAll(receiving, sending).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
