@@ -123,9 +123,21 @@ filterForm.addEventListener('submit', (event) => event.preventDefault());
 const watchedIds = new Set();
 const watchForm = byId('watch-form');
 
-function watchedState(requestId, state) {
+function watchedState(requestId, state, error) {
+  if (error) {
+    forgetWatched(requestId);
+    setText(byId('watch-status'), `Stopped watching ${requestId}: ${error.message}`);
+    return;
+  }
   update(() => store.state(state));
   watchChanged = true;
+}
+
+function forgetWatched(requestId) {
+  watchedIds.delete(requestId);
+  store.unpin(requestId);
+  watchChanged = true;
+  schedule();
 }
 
 function renderWatchList() {
@@ -136,10 +148,7 @@ function renderWatchList() {
     open.addEventListener('click', () => select(id));
     const remove = el('button', { className: 'link', text: 'unwatch', attrs: { type: 'button' } });
     remove.addEventListener('click', async () => {
-      watchedIds.delete(id);
-      store.unpin(id);
-      watchChanged = true;
-      schedule();
+      forgetWatched(id);
       await hub.unwatch(id).catch(() => {});
     });
     return el('li', { dataset: { requestId: id, status: record?.status ?? 'unknown' } }, [
@@ -156,7 +165,13 @@ async function watch(requestId) {
   store.pin(requestId);
   watchChanged = true;
   schedule();
-  const state = await hub.watch(requestId);
+  let state;
+  try {
+    state = await hub.watch(requestId);
+  } catch (error) {
+    forgetWatched(requestId);
+    throw error;
+  }
   if (state) select(requestId);
 }
 

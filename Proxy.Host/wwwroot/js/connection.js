@@ -44,7 +44,8 @@ export class AuditHubConnection {
   /**
    * @param handlers  { [ClientMethods.X]: (event) => void } for each event
    * @param onState   (state) => void when the connection state changes
-   * @param onWatchedState (requestId, auditState | null) => void after each (re)subscription to a watched id
+   * @param onWatchedState (requestId, auditState | null, error?) => void after each (re)subscription to a
+   *                       watched id; with an error when the server refused it (it is no longer watched)
    */
   constructor({ handlers, onState, onWatchedState }) {
     const signalR = window.signalR;
@@ -76,10 +77,14 @@ export class AuditHubConnection {
     return this.#tryStart();
   }
 
+  /** Watches a request id; resolves to its AuditState (null when nothing is known yet), rejects when refused. */
   async watch(requestId) {
-    this.#watched.add(requestId);
-    if (this.#connection.state !== 'Connected') return undefined; // subscribed once connected
+    if (this.#connection.state !== 'Connected') {
+      this.#watched.add(requestId); // subscribed once connected
+      return undefined;
+    }
     const state = await this.#connection.invoke(HubMethods.SubscribeToRequest, requestId);
+    this.#watched.add(requestId);
     this.#onWatchedState(requestId, state);
     return state;
   }
@@ -110,8 +115,7 @@ export class AuditHubConnection {
   async #resubscribe() {
     try {
       await this.#connection.invoke(HubMethods.SubscribeToFeed);
-      const states = await Promise.all(this.watched.map(async (id) => [id, await this.#connection.invoke(HubMethods.SubscribeToRequest, id)]));
-      for (const [id, state] of states) this.#onWatchedState(id, state);
+      for (const id of this.watched) await this.#resubscribeWatched(id);
     } catch {
       // A connection without its subscriptions is of no use: drop it, and onclose starts over.
       await this.#connection.stop().catch(() => {});
@@ -120,6 +124,20 @@ export class AuditHubConnection {
     clearTimeout(this.#graceTimer);
     this.#lostAt = null;
     this.#setState(ConnectionState.Connected);
+  }
+
+  async #resubscribeWatched(requestId) {
+    let state;
+    try {
+      state = await this.#connection.invoke(HubMethods.SubscribeToRequest, requestId);
+    } catch (error) {
+      if (this.#connection.state !== 'Connected') throw error;
+      // The server refused this one id (a HubException): stop watching it, keep the connection.
+      this.#watched.delete(requestId);
+      this.#onWatchedState(requestId, null, error);
+      return;
+    }
+    this.#onWatchedState(requestId, state);
   }
 
   #lost() {
