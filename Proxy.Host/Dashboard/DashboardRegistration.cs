@@ -20,6 +20,9 @@ public static class DashboardRegistration
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
         "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+    // dotnet publish adds .gz and .br copies of each file; they are not pages of their own.
+    private static readonly HashSet<string> PrecompressedExtensions = new(StringComparer.OrdinalIgnoreCase) { ".gz", ".br" };
+
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder endpoints)
     {
         var files = endpoints.ServiceProvider.GetRequiredService<IWebHostEnvironment>().WebRootFileProvider;
@@ -72,7 +75,7 @@ public static class DashboardRegistration
                     yield return nested;
                 }
             }
-            else
+            else if (!PrecompressedExtensions.Contains(Path.GetExtension(entry.Name)))
             {
                 yield return path;
             }
