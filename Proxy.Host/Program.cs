@@ -1,4 +1,5 @@
 using TruthTable.Core.Configuration;
+using TruthTable.Core.History;
 using TruthTable.Core.Hub;
 using TruthTable.Core.Pipeline;
 using TruthTable.Core.Proxy;
@@ -12,7 +13,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddProxyEndpoint();
 builder.Services.AddProblemDetails();
 builder.Services.AddTruthTableProxy(builder.Configuration);
-// The hub is registered before the pipeline so it stops after it and still delivers the shutdown failures.
+// History and hub are registered before the pipeline so they stop after it and still take the shutdown failures.
+builder.Services.AddAuditHistory(builder.Configuration);
 builder.Services.AddAuditHub(builder.Configuration);
 builder.Services.AddAuditPipeline(builder.Configuration);
 builder.AddEmbeddedAuditEngine();
@@ -24,6 +26,7 @@ app.Services.ValidateOptionsNow();
 app.UseRequestIds();
 app.MapAuditHub();
 app.MapAuditApi();
+app.MapAuditHistoryApi();
 app.MapTruthTableHealthChecks();
 app.MapEmbeddedAuditEngine();
 app.MapReservedPathFallbacks();
