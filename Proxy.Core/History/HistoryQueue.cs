@@ -16,6 +16,7 @@ public sealed class HistoryQueue : IAuditHistoryHealth
     private int _peakDepth;
     private long _dropped;
     private long _written;
+    private long _batches;
     private long _failedWrites;
 
     public HistoryQueue(IOptions<HistoryOptions> options)
@@ -42,6 +43,9 @@ public sealed class HistoryQueue : IAuditHistoryHealth
 
     /// <summary>Outcomes written to the database.</summary>
     public long Written => Interlocked.Read(ref _written);
+
+    /// <summary>Transactions that wrote outcomes.</summary>
+    public long Batches => Interlocked.Read(ref _batches);
 
     /// <summary>Outcomes lost because their batch could not be written.</summary>
     public long FailedWrites => Interlocked.Read(ref _failedWrites);
@@ -90,7 +94,11 @@ public sealed class HistoryQueue : IAuditHistoryHealth
 
     internal void OnDequeued() => Interlocked.Decrement(ref _depth);
 
-    internal void OnWritten(int count) => Interlocked.Add(ref _written, count);
+    internal void OnWritten(int count)
+    {
+        Interlocked.Add(ref _written, count);
+        Interlocked.Increment(ref _batches);
+    }
 
     internal void OnWriteFailed(int count) => Interlocked.Add(ref _failedWrites, count);
 
