@@ -19,55 +19,51 @@ public static class AuditRecordMapper
     }
 
     private static AuditRecord FromComplete(
-        AuditCompleteEvent e, AuditExchangeDetails? details, AuditStartedEvent? started, bool storeText) => new()
-    {
-        RequestId = e.RequestId,
-        Outcome = AuditOutcomes.Complete,
-        Model = e.Model,
-        Route = details?.Route ?? "",
-        UpstreamStatus = details?.UpstreamStatus,
-        ResponseSize = started?.ResponseSize,
-        QueuedMs = started?.QueuedMs,
-        StartedAt = started?.Timestamp,
-        FinishedAt = e.Timestamp,
-        AuditMs = started is null ? null : Math.Max(0, e.Timestamp - started.Timestamp),
-        EngineMs = e.ProcessingTimeMs,
-        AuditId = e.AuditId,
-        TrustScore = e.TrustScore,
-        HallucinationRate = e.HallucinationRate,
-        Grade = e.Grade,
-        Verdict = e.Verdict,
-        HallucinationDetected = e.HallucinationDetected,
-        TotalClaims = e.TotalClaims,
-        SupportedClaims = e.SupportedClaims,
-        UnsupportedClaims = e.UnsupportedClaims,
-        ContradictedClaims = e.ContradictedClaims,
-        Claims = e.Verifications.Select(v => new StoredClaim(
-            storeText ? v.Claim : null, v.Status, v.Supported, v.Confidence, v.Evidence.Count,
-            storeText ? v.Evidence : null, storeText ? v.Reasoning : null)).ToArray(),
-        StepTimings = e.StepTimings,
-        ReasoningTrace = storeText ? e.ReasoningTrace : null,
-        TextStored = storeText,
-        Question = storeText ? details?.Query : null,
-        Answer = storeText ? details?.Answer : null,
-        Context = storeText ? details?.Context : null,
-    };
+        AuditCompleteEvent e, AuditExchangeDetails? details, AuditStartedEvent? started, bool storeText) =>
+        Exchange(e.RequestId, AuditOutcomes.Complete, e.Model, e.Timestamp, details, started, storeText) with
+        {
+            EngineMs = e.ProcessingTimeMs,
+            AuditId = e.AuditId,
+            TrustScore = e.TrustScore,
+            HallucinationRate = e.HallucinationRate,
+            Grade = e.Grade,
+            Verdict = e.Verdict,
+            HallucinationDetected = e.HallucinationDetected,
+            TotalClaims = e.TotalClaims,
+            SupportedClaims = e.SupportedClaims,
+            UnsupportedClaims = e.UnsupportedClaims,
+            ContradictedClaims = e.ContradictedClaims,
+            Claims = e.Verifications.Select(v => new StoredClaim(
+                storeText ? v.Claim : null, v.Status, v.Supported, v.Confidence, v.Evidence.Count,
+                storeText ? v.Evidence : null, storeText ? v.Reasoning : null)).ToArray(),
+            StepTimings = e.StepTimings,
+            ReasoningTrace = storeText ? e.ReasoningTrace : null,
+        };
 
     private static AuditRecord FromFailed(
-        AuditFailedEvent e, AuditExchangeDetails? details, AuditStartedEvent? started, bool storeText) => new()
+        AuditFailedEvent e, AuditExchangeDetails? details, AuditStartedEvent? started, bool storeText) =>
+        Exchange(e.RequestId, e.Skipped ? AuditOutcomes.Skipped : AuditOutcomes.Failed,
+            details?.Model ?? started?.Model ?? "", e.Timestamp, details, started, storeText) with
+        {
+            Reason = e.Reason,
+            Error = e.Error,
+        };
+
+    /// <summary>What every outcome has: the exchange, its timings and (when stored) its text.</summary>
+    private static AuditRecord Exchange(
+        string requestId, string outcome, string model, long finishedAt, AuditExchangeDetails? details,
+        AuditStartedEvent? started, bool storeText) => new()
     {
-        RequestId = e.RequestId,
-        Outcome = e.Skipped ? AuditOutcomes.Skipped : AuditOutcomes.Failed,
-        Reason = e.Reason,
-        Error = e.Error,
-        Model = details?.Model ?? started?.Model ?? "",
+        RequestId = requestId,
+        Outcome = outcome,
+        Model = model,
         Route = details?.Route ?? "",
         UpstreamStatus = details?.UpstreamStatus,
         ResponseSize = started?.ResponseSize,
         QueuedMs = started?.QueuedMs,
         StartedAt = started?.Timestamp,
-        FinishedAt = e.Timestamp,
-        AuditMs = started is null ? null : Math.Max(0, e.Timestamp - started.Timestamp),
+        FinishedAt = finishedAt,
+        AuditMs = started is null ? null : Math.Max(0, finishedAt - started.Timestamp),
         TextStored = storeText,
         Question = storeText ? details?.Query : null,
         Answer = storeText ? details?.Answer : null,

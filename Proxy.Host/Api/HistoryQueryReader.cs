@@ -15,81 +15,34 @@ internal static class HistoryQueryReader
     public static AuditQuery? ReadAuditQuery(IQueryCollection query, Dictionary<string, string[]> errors)
     {
         var result = new AuditQuery();
-        if (Single(query, "limit", errors) is { } limitText)
+        if (TryRead(query, "limit", errors, $"limit must be a whole number from 1 to {AuditQuery.MaxLimit}.", TryParseLimit, out int limit))
         {
-            if (int.TryParse(limitText, out var limit) && limit is >= 1 and <= AuditQuery.MaxLimit)
-            {
-                result = result with { Limit = limit };
-            }
-            else
-            {
-                errors["limit"] = [$"limit must be a whole number from 1 to {AuditQuery.MaxLimit}."];
-            }
+            result = result with { Limit = limit };
         }
 
-        if (Single(query, "before", errors) is { } beforeText)
+        if (TryRead(query, "before", errors, "before must be a nextCursor value from an earlier page.", AuditCursor.TryParse, out AuditCursor before))
         {
-            if (AuditCursor.TryParse(beforeText, out var cursor))
-            {
-                result = result with { Before = cursor };
-            }
-            else
-            {
-                errors["before"] = ["before must be a nextCursor value from an earlier page."];
-            }
+            result = result with { Before = before };
         }
 
-        if (Single(query, "grade", errors) is { } gradeText)
+        if (TryRead(query, "grade", errors, "grade must be one of A, B, C, D, F.", TryParseGrade, out string grade))
         {
-            var grade = gradeText.ToUpperInvariant();
-            if (Grades.Contains(grade))
-            {
-                result = result with { Grade = grade };
-            }
-            else
-            {
-                errors["grade"] = ["grade must be one of A, B, C, D, F."];
-            }
+            result = result with { Grade = grade };
         }
 
-        if (Single(query, "hallucinated", errors) is { } hallucinatedText)
+        if (TryRead(query, "hallucinated", errors, "hallucinated must be true or false.", bool.TryParse, out bool hallucinated))
         {
-            if (bool.TryParse(hallucinatedText, out var hallucinated))
-            {
-                result = result with { Hallucinated = hallucinated };
-            }
-            else
-            {
-                errors["hallucinated"] = ["hallucinated must be true or false."];
-            }
+            result = result with { Hallucinated = hallucinated };
         }
 
-        if (Single(query, "model", errors) is { } model)
+        if (TryRead(query, "model", errors, $"model must be at most {MaxModelLength} characters.", TryParseModel, out string model))
         {
-            if (model.Length <= MaxModelLength)
-            {
-                result = result with { Model = model };
-            }
-            else
-            {
-                errors["model"] = [$"model must be at most {MaxModelLength} characters."];
-            }
+            result = result with { Model = model };
         }
 
-        if (Single(query, "q", errors) is { } text)
+        if (TryRead(query, "q", errors, $"q must be at most {TextSearch.MaxLength} characters with at least one letter or digit.", TryParseText, out string text))
         {
-            if (text.Length > TextSearch.MaxLength)
-            {
-                errors["q"] = [$"q must be at most {TextSearch.MaxLength} characters."];
-            }
-            else if (TextSearch.Words(text).Count == 0)
-            {
-                errors["q"] = ["q must contain at least one letter or digit."];
-            }
-            else
-            {
-                result = result with { Text = text };
-            }
+            result = result with { Text = text };
         }
 
         return errors.Count == 0 ? result : null;
@@ -110,6 +63,48 @@ internal static class HistoryQueryReader
         }
 
         return (text, window);
+    }
+
+    private delegate bool Parser<T>(string text, out T value);
+
+    /// <summary>True with the parsed value when the parameter is given and valid; an error under its name when invalid.</summary>
+    private static bool TryRead<T>(
+        IQueryCollection query, string name, Dictionary<string, string[]> errors, string rule, Parser<T> parse, out T value)
+    {
+        value = default!;
+        if (Single(query, name, errors) is not { } text)
+        {
+            return false;
+        }
+
+        if (parse(text, out value))
+        {
+            return true;
+        }
+
+        errors[name] = [rule];
+        return false;
+    }
+
+    private static bool TryParseLimit(string text, out int limit) =>
+        int.TryParse(text, out limit) && limit is >= 1 and <= AuditQuery.MaxLimit;
+
+    private static bool TryParseGrade(string text, out string grade)
+    {
+        grade = text.ToUpperInvariant();
+        return Grades.Contains(grade);
+    }
+
+    private static bool TryParseModel(string text, out string model)
+    {
+        model = text;
+        return text.Length <= MaxModelLength;
+    }
+
+    private static bool TryParseText(string text, out string value)
+    {
+        value = text;
+        return text.Length <= TextSearch.MaxLength && TextSearch.Words(text).Count > 0;
     }
 
     /// <summary>The parameter's value; null when absent or empty; an error when given more than once.</summary>
