@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Primitives;
 using TruthTable.Core.History;
 
@@ -87,7 +88,7 @@ internal static class HistoryQueryReader
     }
 
     private static bool TryParseLimit(string text, out int limit) =>
-        int.TryParse(text, out limit) && limit is >= 1 and <= AuditQuery.MaxLimit;
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) && limit is >= 1 and <= AuditQuery.MaxLimit;
 
     private static bool TryParseGrade(string text, out string grade)
     {

@@ -212,7 +212,7 @@ public sealed class HistoryApiTests(HistoryApiFixture fixture) : IClassFixture<H
     public async Task GetStats_DefaultWindow_ReportsTheHourWithCountsByOutcome()
     {
         var before = await GetJsonAsync("/api/stats");
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
         await RaiseAsync(
             HistoryEvents.Complete("st-1", hallucinated: true, timestamp: now),
             HistoryEvents.Failed("st-2", timestamp: now),

@@ -48,7 +48,7 @@ internal sealed class HistoryHarness : IAsyncDisposable
         var folder = Directory.CreateTempSubdirectory("truthtable-history-").FullName;
         var options = new HistoryOptions { Path = "history.db" };
         configure?.Invoke(options);
-        var harness = new HistoryHarness(options, new FakeTimeProvider(DateTimeOffset.Parse("2025-06-01T12:00:00Z")), folder);
+        var harness = new HistoryHarness(options, new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(HistoryEvents.T0)), folder);
         if (startWriter)
         {
             await harness.StartWriterAsync();

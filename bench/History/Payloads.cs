@@ -16,7 +16,7 @@ internal static class Payloads
         new("messages[2]", string.Concat(Enumerable.Repeat("The Hague is the seat of government. ", 13))),
     ];
 
-    public static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    public static long Now() => TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
 
     public static AuditExchangeDetails Details(int i) =>
         new("/v1/chat/completions", 200, "gpt-bench", $"Question {i}: what is the capital of the Netherlands?", Answer, Context);

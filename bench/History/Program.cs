@@ -18,13 +18,13 @@ using TruthTable.Core.History;
 var config = new ConfigurationBuilder().AddCommandLine(args).Build();
 var audits = config.GetValue("audits", 10_000);
 var threads = config.GetValue("threads", 2);
-var rate = config.GetValue("rate", 2_000);
+var rate = config.GetValue("rate", 1_000);
 
 Console.WriteLine($"# History burst: {audits:N0} audits (AuditStarted + outcome each) from {threads} publishing threads");
 Console.WriteLine($"# {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
 Console.WriteLine();
-Console.WriteLine("| scenario | Publish p50 µs | p99 µs | p99.9 µs | max µs | burst ms | written | rows/s | backlog peak | dropped |");
-Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+Console.WriteLine("| scenario | Publish p50 µs | p99 µs | p99.9 µs | max µs | burst ms | written | rows/s | backlog peak | dropped | process CPU ms |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
 
 // Baseline: the in-memory sinks every host has (state cache, running stats), no history.
 Report("no history (baseline), burst", await RunAsync(history: null, audits, threads, pacePerSecond: 0));
@@ -40,7 +40,7 @@ foreach (var storeText in new[] { true, false })
 }
 
 static void Report(string scenario, BurstResult r) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"| {scenario} | {r.P50:0.0} | {r.P99:0.0} | {r.P999:0.0} | {r.Max:0} | {r.BurstMs:0} | {r.Written:N0} | {(r.Written == 0 ? "–" : r.RowsPerSecond.ToString("N0", CultureInfo.InvariantCulture))} | {r.PeakBacklog:N0} | {r.Dropped:N0} |"));
+    $"| {scenario} | {r.P50:0.0} | {r.P99:0.0} | {r.P999:0.0} | {r.Max:0} | {r.BurstMs:0} | {r.Written:N0} | {(r.Written == 0 ? "–" : r.RowsPerSecond.ToString("N0", CultureInfo.InvariantCulture))} | {r.PeakBacklog:N0} | {r.Dropped:N0} | {r.CpuMs:N0} |"));
 
 static async Task<BurstResult> RunAsync(HistoryOptions? history, int audits, int threads, int pacePerSecond)
 {
@@ -78,6 +78,7 @@ static async Task<BurstResult> RunAsync(HistoryOptions? history, int audits, int
         var (writtenBefore, droppedBefore) = (queue?.Written ?? 0, queue?.Dropped ?? 0);
         var perThread = audits / threads;
         var samples = Enumerable.Range(0, threads).Select(_ => new long[perThread * 2]).ToArray();
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var start = Stopwatch.GetTimestamp();
         await Task.WhenAll(Enumerable.Range(0, threads).Select(t => Task.Run(() =>
             Publish(events, $"t{t}", t, perThread, samples[t], pacePerSecond / (double)threads))));
@@ -88,12 +89,13 @@ static async Task<BurstResult> RunAsync(HistoryOptions? history, int audits, int
         }
 
         var totalSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds;
         var written = (queue?.Written ?? 0) - writtenBefore;
         var all = samples.SelectMany(s => s).Order().ToArray();
         double Us(long ticks) => ticks * 1_000_000.0 / Stopwatch.Frequency;
         double Pct(double p) => Us(all[Math.Max(0, (int)Math.Ceiling(p * all.Length) - 1)]);
         var result = new BurstResult(Pct(0.50), Pct(0.99), Pct(0.999), Us(all[^1]), burstMs, written,
-            written / totalSeconds, queue?.PeakDepth ?? 0, (queue?.Dropped ?? 0) - droppedBefore);
+            written / totalSeconds, queue?.PeakDepth ?? 0, (queue?.Dropped ?? 0) - droppedBefore, cpuMs);
         await host.StopAsync();
         return result;
     }
@@ -183,7 +185,7 @@ static void Publish(AuditEventBroadcaster events, string prefix, int thread, int
 namespace TruthTable.Bench.History
 {
     internal sealed record BurstResult(
-        double P50, double P99, double P999, double Max, double BurstMs, long Written, double RowsPerSecond, int PeakBacklog, long Dropped);
+        double P50, double P99, double P999, double Max, double BurstMs, long Written, double RowsPerSecond, int PeakBacklog, long Dropped, double CpuMs);
 
     internal sealed class BenchEnvironment(string contentRoot) : IHostEnvironment
     {
