@@ -148,14 +148,10 @@ public sealed partial class HistoryDatabase : IDisposable
         }
     }
 
-    private HistoryDatabaseException Unusable(string reason, Exception? inner = null)
-    {
-        var error = new HistoryDatabaseException(
-            $"The audit history database '{FilePath}' cannot be used: {reason}. " +
-            $"Fix or move the file aside (the host then starts with an empty history), or set {HistoryOptions.SectionName}:{nameof(HistoryOptions.Path)} to another file.",
-            inner);
-        return error;
-    }
+    private HistoryDatabaseException Unusable(string reason, Exception? inner = null) => new(
+        $"The audit history database '{FilePath}' cannot be used: {reason}. " +
+        $"Fix or move the file aside (the host then starts with an empty history), or set {HistoryOptions.SectionName}:{nameof(HistoryOptions.Path)} to another file.",
+        inner);
 
     private static partial class Log
     {
