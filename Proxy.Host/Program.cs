@@ -1,4 +1,5 @@
 using TruthTable.Core.Configuration;
+using TruthTable.Core.History;
 using TruthTable.Core.Hub;
 using TruthTable.Core.Pipeline;
 using TruthTable.Core.Proxy;
@@ -14,7 +15,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddProxyEndpoint();
 builder.Services.AddProblemDetails();
 builder.Services.AddTruthTableProxy(builder.Configuration);
-// The hub is registered before the pipeline so it stops after it and still delivers the shutdown failures.
+// Event sinks are registered before the pipeline so they stop after it: history still stores the shutdown failures.
+builder.Services.AddAuditHistory(builder.Configuration);
 builder.Services.AddAuditHub(builder.Configuration);
 builder.Services.AddAuditWebSockets(builder.Configuration);
 builder.Services.AddAuditPipeline(builder.Configuration);
@@ -27,6 +29,7 @@ app.Services.ValidateOptionsNow();
 app.UseRequestIds();
 app.MapAuditHub();
 app.MapAuditApi();
+app.MapAuditHistoryApi();
 app.MapTruthTableHealthChecks();
 app.MapEmbeddedAuditEngine();
 app.MapDashboard();

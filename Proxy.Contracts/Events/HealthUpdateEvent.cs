@@ -7,5 +7,14 @@ namespace TruthTable.Contracts;
 /// <param name="QueueCapacity">The audit queue's capacity.</param>
 /// <param name="Connections">Open hub connections.</param>
 /// <param name="Timestamp">Unix milliseconds.</param>
+/// <param name="History">The audit history's write path; null when the host keeps no history.</param>
 public sealed record HealthUpdateEvent(
-    string AuditService, string CircuitState, int QueueDepth, int QueueCapacity, int Connections, long Timestamp);
+    string AuditService, string CircuitState, int QueueDepth, int QueueCapacity, int Connections, long Timestamp,
+    HistoryHealth? History = null);
+
+/// <summary>The audit history's write path, in <see cref="HealthUpdateEvent.History"/>.</summary>
+/// <param name="Backlog">Outcomes waiting to be written to the history.</param>
+/// <param name="Capacity">The backlog's bound (History:QueueCapacity).</param>
+/// <param name="Dropped">Outcomes not stored since the host started because the backlog was full.</param>
+/// <param name="FailedWrites">Outcomes not stored since the host started because writing them failed.</param>
+public sealed record HistoryHealth(int Backlog, int Capacity, long Dropped, long FailedWrites);

@@ -1,12 +1,14 @@
 using TruthTable.Contracts;
+using TruthTable.Core.History;
 using TruthTable.Core.Hub;
 using TruthTable.Core.Pipeline;
 
 namespace TruthTable.Core.Auditing;
 
-/// <summary>Health of the audit path as a whole: the audit service, its circuit, the queue and the hub.</summary>
+/// <summary>Health of the audit path as a whole: the audit service, its circuit, the queue, the hub and the history.</summary>
 public sealed class AuditServiceHealth(
-    IAuditEngineClient engine, AuditQueue queue, HubConnectionCounter connections, TimeProvider timeProvider)
+    IAuditEngineClient engine, AuditQueue queue, HubConnectionCounter connections, TimeProvider timeProvider,
+    IAuditHistoryHealth? history = null)
 {
     public const string Healthy = "healthy";
     public const string Degraded = "degraded";
@@ -18,6 +20,6 @@ public sealed class AuditServiceHealth(
         var answers = circuit != "open" && await engine.CheckHealthAsync(cancellationToken);
         var status = !answers ? Unavailable : circuit == "closed" && queue.HasRoom ? Healthy : Degraded;
         return new HealthUpdateEvent(status, circuit, queue.Depth, queue.Capacity, connections.Count,
-            timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+            timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), history?.Snapshot());
     }
 }

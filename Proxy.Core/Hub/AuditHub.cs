@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Hosting;
 using TruthTable.Contracts;
 using TruthTable.Core.Events;
+using TruthTable.Core.History;
 using TruthTable.Core.RequestIds;
 
 namespace TruthTable.Core.Hub;
@@ -10,7 +11,11 @@ namespace TruthTable.Core.Hub;
 /// The typed audit hub. Thin on purpose: groups are SignalR's own bookkeeping, events are pushed from outside
 /// through <see cref="IHubContext{THub,T}"/> by <see cref="SignalRAuditEventSink"/>.
 /// </summary>
-public sealed class AuditHub(AuditStateCache states, HubConnectionCounter connections, IHostApplicationLifetime lifetime)
+public sealed class AuditHub(
+    AuditStateCache states,
+    IAuditOutcomeLookup storedOutcomes,
+    HubConnectionCounter connections,
+    IHostApplicationLifetime lifetime)
     : Hub<IAuditClient>, IAuditHub
 {
     public const string FeedGroup = "feed";
@@ -46,7 +51,8 @@ public sealed class AuditHub(AuditStateCache states, HubConnectionCounter connec
             await Groups.AddToGroupAsync(Context.ConnectionId, RequestGroup(requestId));
         }
 
-        return states.Find(requestId);
+        // The cache knows this run's recent audits; older ones, and those of earlier runs, are in the history.
+        return states.Find(requestId) ?? await storedOutcomes.FindAsync(requestId, Context.ConnectionAborted);
     }
 
     public Task UnsubscribeFromRequest(string requestId)

@@ -14,6 +14,7 @@ namespace TruthTable.Tests.Infrastructure;
 public sealed class TruthTableServer : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
+    private readonly string? _ownHistoryPath;
 
     public TruthTableServer(Uri upstream, IDictionary<string, string?>? settings = null)
     {
@@ -21,6 +22,8 @@ public sealed class TruthTableServer : WebApplicationFactory<Program>
         EnginePort = FreePort.Next();
         _settings = new Dictionary<string, string?>
         {
+            // Each server its own history file, removed on dispose, unless a test passes History:Path (restarts).
+            ["History:Path"] = _ownHistoryPath = Path.Combine(Path.GetTempPath(), "truthtable-tests", $"{Guid.NewGuid():N}.db"),
             ["Proxy:Upstream"] = upstream.ToString(),
             ["Proxy:Url"] = $"http://127.0.0.1:{ProxyPort}",
             ["EmbeddedEngine:Url"] = $"http://127.0.0.1:{EnginePort}",
@@ -30,6 +33,11 @@ public sealed class TruthTableServer : WebApplicationFactory<Program>
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             _settings[key] = value;
+        }
+
+        if (_settings["History:Path"] != _ownHistoryPath)
+        {
+            _ownHistoryPath = null;
         }
 
         UseKestrel();
@@ -57,6 +65,17 @@ public sealed class TruthTableServer : WebApplicationFactory<Program>
         server.StartServer();
         await Task.CompletedTask;
         return server;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_ownHistoryPath is not null)
+        {
+            File.Delete(_ownHistoryPath);
+            File.Delete(_ownHistoryPath + "-wal");
+            File.Delete(_ownHistoryPath + "-shm");
+        }
     }
 
     public HttpClient CreateHttpClient() => new() { BaseAddress = BaseAddress };

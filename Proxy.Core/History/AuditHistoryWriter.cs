@@ -1,0 +1,190 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace TruthTable.Core.History;
+
+/// <summary>
+/// Drains the <see cref="HistoryQueue"/> into SQLite: up to <see cref="HistoryOptions.BatchSize"/> rows, or what
+/// arrived within <see cref="HistoryOptions.BatchWindow"/> of the first, in one transaction on one connection with
+/// a prepared insert. Opens (checks, migrates) the database at start, so a bad file stops the host before it
+/// listens. Registered before the pipeline, it stops after it and writes the pipeline's shutdown failures too.
+/// </summary>
+public sealed partial class AuditHistoryWriter(
+    HistoryDatabase database,
+    HistoryQueue queue,
+    IOptions<HistoryOptions> options,
+    TimeProvider timeProvider,
+    ILogger<AuditHistoryWriter> logger) : BackgroundService
+{
+    private readonly HistoryOptions _options = options.Value;
+    private SqliteConnection? _connection;
+    private SqliteCommand? _insert;
+    private SqliteParameter[] _parameters = [];
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        database.Initialize();
+        _connection = database.OpenConnection();
+        _insert = _connection.CreateCommand();
+        _insert.CommandText = AuditRecordSql.Insert;
+        _parameters = AuditRecordSql.CreateParameters(_insert);
+        _insert.Prepare();
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<AuditRecord>(_options.BatchSize);
+        var flushes = new List<TaskCompletionSource>();
+        try
+        {
+            while (await queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                Take(batch, flushes);
+                if (batch.Count < _options.BatchSize && flushes.Count == 0 && _options.BatchWindow > TimeSpan.Zero)
+                {
+                    await FillWithinWindowAsync(batch, flushes, stoppingToken);
+                }
+
+                await WriteAsync(batch, stoppingToken);
+                foreach (var flushed in flushes)
+                {
+                    flushed.TrySetResult();
+                }
+
+                batch.Clear();
+                flushes.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopped before the backlog was written; StopAsync has logged what was left.
+        }
+        finally
+        {
+            foreach (var flushed in flushes)
+            {
+                flushed.TrySetCanceled(stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Writes the backlog (the pipeline's last outcomes included) before stopping, within History:ShutdownTimeout.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        queue.Complete();
+        try
+        {
+            await (ExecuteTask ?? Task.CompletedTask).WaitAsync(_options.ShutdownTimeout, timeProvider, cancellationToken);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            Log.ShutdownBacklogLost(logger, queue.Depth, database.FilePath);
+        }
+
+        await base.StopAsync(cancellationToken);
+        Log.Stopped(logger, queue.Written, queue.Dropped, queue.FailedWrites);
+    }
+
+    public override void Dispose()
+    {
+        _insert?.Dispose();
+        _connection?.Dispose();
+        base.Dispose();
+    }
+
+    private async Task FillWithinWindowAsync(List<AuditRecord> batch, List<TaskCompletionSource> flushes, CancellationToken stoppingToken)
+    {
+        using var window = new CancellationTokenSource(_options.BatchWindow, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(window.Token, stoppingToken);
+        try
+        {
+            while (batch.Count < _options.BatchSize && flushes.Count == 0 && await queue.Reader.WaitToReadAsync(linked.Token))
+            {
+                Take(batch, flushes);
+            }
+        }
+        catch (OperationCanceledException) when (window.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+        {
+            // The window is over: write what there is.
+        }
+    }
+
+    /// <summary>Takes queued outcomes up to a full batch; stops at a flush marker so the flush is answered promptly.</summary>
+    private void Take(List<AuditRecord> batch, List<TaskCompletionSource> flushes)
+    {
+        while (batch.Count < _options.BatchSize && queue.Reader.TryRead(out var item))
+        {
+            if (item.Flushed is { } flushed)
+            {
+                flushes.Add(flushed);
+                return;
+            }
+
+            queue.OnDequeued();
+            try
+            {
+                if (AuditRecordMapper.FromOutcome(item.Outcome!, item.Started, _options.StoreText) is { } record)
+                {
+                    batch.Add(record);
+                }
+            }
+            catch (Exception e)
+            {
+                // A bug in mapping one event must not stop the history.
+                queue.OnWriteFailed(1);
+                Log.MapFailed(logger, e, item.Outcome!.RequestId);
+            }
+        }
+    }
+
+    private async Task WriteAsync(List<AuditRecord> batch, CancellationToken stoppingToken)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        await database.WriteGate.WaitAsync(stoppingToken);
+        try
+        {
+            using var transaction = _connection!.BeginTransaction();
+            _insert!.Transaction = transaction;
+            foreach (var record in batch)
+            {
+                AuditRecordSql.Bind(_parameters, record);
+                _insert.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+            queue.OnWritten(batch.Count);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Disk full, file removed, lock held elsewhere too long: counted and reported, and the writer goes on.
+            queue.OnWriteFailed(batch.Count);
+            Log.WriteFailed(logger, e, batch.Count, database.FilePath, queue.FailedWrites);
+        }
+        finally
+        {
+            database.WriteGate.Release();
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 5201, Level = LogLevel.Error, Message = "Writing {Count} audit outcomes to {Path} failed; {FailedWrites} lost since start")]
+        public static partial void WriteFailed(ILogger logger, Exception exception, int count, string path, long failedWrites);
+
+        [LoggerMessage(EventId = 5202, Level = LogLevel.Error, Message = "Mapping the outcome of {RequestId} for the history failed")]
+        public static partial void MapFailed(ILogger logger, Exception exception, string? requestId);
+
+        [LoggerMessage(EventId = 5203, Level = LogLevel.Warning, Message = "History:ShutdownTimeout passed with {Depth} audit outcomes not yet written to {Path}")]
+        public static partial void ShutdownBacklogLost(ILogger logger, int depth, string path);
+
+        [LoggerMessage(EventId = 5204, Level = LogLevel.Information, Message = "Audit history writer stopped: {Written} written, {Dropped} dropped (backlog full), {FailedWrites} failed since start")]
+        public static partial void Stopped(ILogger logger, long written, long dropped, long failedWrites);
+    }
+}

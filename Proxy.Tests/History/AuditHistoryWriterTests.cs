@@ -1,0 +1,157 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+using TruthTable.Contracts;
+using TruthTable.Core.History;
+
+namespace TruthTable.Tests.History;
+
+public sealed class AuditHistoryWriterTests
+{
+    [Fact]
+    public async Task Publish_CompleteAfterStarted_StoresResultTimingsAndClaims()
+    {
+        await using var history = await HistoryHarness.StartAsync();
+
+        await history.PublishAsync(
+            HistoryEvents.Started("r1", timestamp: HistoryEvents.T0, queuedMs: 7),
+            HistoryEvents.Complete("r1", grade: "B", score: 0.8, hallucinated: true, timestamp: HistoryEvents.T0 + 250, engineMs: 40));
+
+        var record = await history.Reader.FindLatestAsync("r1", CancellationToken.None);
+        Assert.NotNull(record);
+        Assert.Equal(AuditOutcomes.Complete, record.Outcome);
+        Assert.Equal(("B", 0.8, true, "partially_faithful"), (record.Grade, record.TrustScore!.Value, record.HallucinationDetected!.Value, record.Verdict));
+        Assert.Equal(("/v1/chat/completions", 200, "gpt-test"), (record.Route, record.UpstreamStatus!.Value, record.Model));
+        Assert.Equal((7L, 250L, 257L, 40L), (record.QueuedMs!.Value, record.AuditMs!.Value, record.LatencyMs!.Value, record.EngineMs!.Value));
+        Assert.Equal((HistoryEvents.T0, HistoryEvents.T0 + 250), (record.StartedAt!.Value, record.FinishedAt));
+        Assert.Equal(321L, record.ResponseSize);
+        Assert.Equal(2, record.Claims!.Count);
+        Assert.Equal(("supported", 0.9, 1), (record.Claims[0].Status, record.Claims[0].Confidence, record.Claims[0].EvidenceCount));
+        Assert.Equal(["Amsterdam is the capital of the Netherlands."], record.Claims[0].Evidence!);
+        Assert.Equal("unsupported", record.Claims[1].Status);
+        Assert.Equal(3L, record.StepTimings!["verify"]);
+        Assert.Equal("What is the capital of the Netherlands?", record.Question);
+        Assert.Equal("messages[0]", Assert.Single(record.Context!).Id);
+        Assert.True(record.TextStored);
+    }
+
+    [Fact]
+    public async Task Publish_FailedAndSkipped_StoredWithReasonAndUpstreamStatus()
+    {
+        await using var history = await HistoryHarness.StartAsync();
+
+        await history.PublishAsync(
+            HistoryEvents.Failed("f1", reason: "timeout"),
+            HistoryEvents.Failed("s1", reason: "upstream_status", skipped: true, upstreamStatus: 503));
+
+        var failed = (await history.Reader.FindLatestAsync("f1", CancellationToken.None))!;
+        var skipped = (await history.Reader.FindLatestAsync("s1", CancellationToken.None))!;
+        Assert.Equal((AuditOutcomes.Failed, "timeout"), (failed.Outcome, failed.Reason));
+        Assert.Equal((AuditOutcomes.Skipped, "upstream_status", 503), (skipped.Outcome, skipped.Reason, skipped.UpstreamStatus!.Value));
+        Assert.Null(skipped.Grade);
+    }
+
+    [Fact]
+    public async Task Publish_StartedAndFeedEventsOnly_StoresNothing()
+    {
+        await using var history = await HistoryHarness.StartAsync();
+
+        await history.PublishAsync(
+            HistoryEvents.Started("only-started"),
+            new(null, new HealthUpdateEvent("healthy", "closed", 0, 10, 0, 1)),
+            new(null, new StatsUpdateEvent(0, 0, 0, 0, 0, 0, 1)));
+
+        Assert.Empty(await history.AllAsync());
+        Assert.Equal(0, history.Queue.Written);
+    }
+
+    [Fact]
+    public async Task Publish_StoreTextOff_KeepsVerdictsButNoText()
+    {
+        await using var history = await HistoryHarness.StartAsync(o => o.StoreText = false);
+        const string answer = "Zanzibar-unique-answer is the capital of the Netherlands.";
+
+        await history.PublishAsync(HistoryEvents.Complete("t1", answer: answer, question: "Quokka-unique-question?"));
+        await history.StopWriterAsync();
+
+        var record = (await history.Reader.FindLatestAsync("t1", CancellationToken.None))!;
+        Assert.False(record.TextStored);
+        Assert.Equal((null, null, null, null), (record.Question, record.Answer, record.Context, record.ReasoningTrace));
+        Assert.All(record.Claims!, c => Assert.Equal((null, null, null), (c.Claim, c.Evidence, c.Reasoning)));
+        Assert.Equal(("A", 1), (record.Grade, record.Claims![0].EvidenceCount));
+        Assert.Empty(await history.AllAsync(new AuditQuery { Text = "Zanzibar" }));
+        var bytes = Encoding.UTF8.GetString(File.ReadAllBytes(history.FilePath));
+        Assert.DoesNotContain("Zanzibar", bytes);
+        Assert.DoesNotContain("Quokka", bytes);
+        Assert.DoesNotContain("Rotterdam", bytes); // the context
+    }
+
+    [Fact]
+    public async Task Publish_BacklogFull_DropsCountsAndWarnsOncePerInterval()
+    {
+        await using var history = await HistoryHarness.StartAsync(o => { o.QueueCapacity = 16; o.BatchSize = 16; }, startWriter: false);
+
+        for (var i = 0; i < 20; i++)
+        {
+            history.Sink.Publish(HistoryEvents.Complete($"burst-{i}"));
+        }
+
+        Assert.Equal(4, history.Queue.Dropped);
+        Assert.Equal(new HistoryHealth(16, 16, 4, 0), history.Queue.Snapshot());
+        var warning = Assert.Single(history.SinkLog.Entries);
+        Assert.Equal((LogLevel.Warning, 5101), (warning.Level, warning.EventId.Id));
+        Assert.Contains("burst-16", warning.Message);
+
+        history.Time.Advance(TimeSpan.FromSeconds(11));
+        history.Sink.Publish(HistoryEvents.Complete("burst-late"));
+
+        Assert.Equal(2, history.SinkLog.Entries.Count);
+        Assert.Contains("5 dropped", history.SinkLog.Entries.Last().Message);
+    }
+
+    [Fact]
+    public async Task StopAsync_BacklogWaitingForBatchWindow_WritesEverythingFirst()
+    {
+        // A long window and big batches: without the flush on stop these rows would still be waiting.
+        await using var history = await HistoryHarness.StartAsync(o => { o.BatchWindow = TimeSpan.FromSeconds(5); o.BatchSize = 10_000; });
+        for (var i = 0; i < 1000; i++)
+        {
+            history.Sink.Publish(HistoryEvents.Complete($"stop-{i}"));
+        }
+
+        await history.StopWriterAsync();
+
+        Assert.Equal(1000, history.Queue.Written);
+        Assert.Equal(0, history.Queue.Depth);
+        var newest = await history.Reader.ListAsync(new AuditQuery { Limit = 1 }, CancellationToken.None);
+        Assert.Equal("stop-999", Assert.Single(newest.Items).RequestId);
+    }
+
+    [Fact]
+    public async Task Publish_AfterWriterStopped_CountedAsDropped()
+    {
+        await using var history = await HistoryHarness.StartAsync();
+        await history.StopWriterAsync();
+
+        history.Sink.Publish(HistoryEvents.Complete("too-late"));
+
+        Assert.Equal(1, history.Queue.Dropped);
+    }
+
+    [Fact]
+    public async Task Publish_ManyOutcomes_WrittenInBatchesOfAtMostBatchSize()
+    {
+        await using var history = await HistoryHarness.StartAsync(o => o.BatchSize = 64, startWriter: false);
+        for (var i = 0; i < 1000; i++)
+        {
+            history.Sink.Publish(HistoryEvents.Complete($"b-{i}"));
+        }
+
+        Assert.Equal(1000, history.Queue.PeakDepth);
+        await history.StartWriterAsync();
+        await history.FlushAsync();
+
+        Assert.Equal(1000, history.Queue.Written);
+        Assert.Equal(16, history.Queue.Batches); // 15 full batches of 64 and one of 40
+        Assert.Equal(1000, (await history.Reader.StatsAsync("1h", TimeSpan.FromHours(1), CancellationToken.None)).Total);
+    }
+}
