@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Moq;
 using TruthTable.Core.Configuration;
 using TruthTable.Core.Events;
+using TruthTable.Core.History;
 using TruthTable.Core.Hub;
 
 namespace TruthTable.Tests.Hub;
@@ -45,7 +46,8 @@ public sealed class AuditHubShutdownTests
         lifetime.SetupGet(l => l.ApplicationStopping).Returns(applicationStopping);
         var connections = new HubConnectionCounter();
         var context = new Mock<HubCallerContext>();
-        var hub = new AuditHub(new AuditStateCache(Options.Create(new AuditHubOptions())), connections, lifetime.Object)
+        var hub = new AuditHub(
+            new AuditStateCache(Options.Create(new AuditHubOptions())), Mock.Of<IAuditOutcomeLookup>(), connections, lifetime.Object)
         {
             Context = context.Object,
         };
