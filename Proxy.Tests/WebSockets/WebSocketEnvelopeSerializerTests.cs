@@ -67,7 +67,7 @@ public sealed class WebSocketEnvelopeSerializerTests
     {
         { new AuditStartedEvent("req-2", "m", 42, 3, 5), "audit_started", ["request_id", "response_size", "timestamp", "model", "queued_ms"] },
         { new AuditFailedEvent("req-3", "timeout", "took too long", false, 6), "audit_failed", ["request_id", "error", "timestamp", "reason", "skipped"] },
-        { new HealthUpdateEvent("healthy", "closed", 1, 1000, 2, 7), "health_update", ["audit_service", "queue_depth", "connections", "circuit_state", "queue_capacity", "timestamp"] },
+        { new HealthUpdateEvent("healthy", "closed", 1, 1000, 2, 7), "health_update", ["audit_service", "queue_depth", "connections", "circuit_state", "queue_capacity", "timestamp", "history"] },
         { new StatsUpdateEvent(3, 2, 1, 0, 0.75, 10.5, 8), "stats_update", ["total_audits", "successful_audits", "failed_audits", "average_score", "average_time_ms", "skipped", "timestamp"] },
     };
 
