@@ -6,6 +6,7 @@ import { AuditStore } from './js/store.js';
 import { FeedView, gradeBadge } from './js/feed.js';
 import { DetailView } from './js/detail.js';
 import { drawSparkline } from './js/sparkline.js';
+import { loadRecentHistory, loadStoredDetail, summaryToEvent } from './js/history.js';
 import { el, byId, setText, formatScore, formatMs } from './js/dom.js';
 
 const store = new AuditStore();
@@ -65,6 +66,18 @@ function select(requestId) {
   if (!record) return;
   feed.select(requestId);
   detail.show(record);
+  if (record.fromHistory && !record.detailLoaded) loadDetail(record);
+}
+
+/** A history row carries no claims or text: fetch the stored outcome once, then show it. */
+async function loadDetail(record) {
+  record.detailLoaded = true;
+  const stored = await loadStoredDetail(record.requestId).catch(() => null);
+  if (!stored) return;
+  update(() => {
+    if (stored.local) store.noteLocal(record.requestId, stored.local);
+    return stored.complete ? store.complete(stored.complete) : store.failed(stored.failed);
+  });
 }
 
 // ---- header ---------------------------------------------------------------------------------------------
@@ -265,5 +278,15 @@ const hub = new AuditHubConnection({
 
 drawSparkline(byId('sparkline'), []);
 hub.start();
+// The recent past from the history store, behind whatever the hub has delivered meanwhile.
+loadRecentHistory()
+  .then((summaries) => {
+    const events = summaries.map((s) => ({ ...summaryToEvent(s), model: s.model }));
+    for (const id of store.addHistory(events)) dirty.add(id);
+    filtersChanged = true;
+    scoresChanged = true;
+    schedule();
+  })
+  .catch(() => {}); // history is optional: the live feed works without it
 // Deep link: /?watch=<request id> (repeatable) watches those ids from the start.
 for (const id of new URLSearchParams(location.search).getAll('watch')) watch(id).catch(() => {});

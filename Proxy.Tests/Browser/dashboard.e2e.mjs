@@ -187,11 +187,22 @@ async function run(browser) {
   await page.screenshot({ path: screenshotPath });
   passed(`screenshot saved to ${screenshotPath}`);
 
-  // A second page opened after the audit ended: watching its id shows the final state from SubscribeToRequest.
+  // A second page opened after the audits ended: it loads them from history, with detail fetched on selection.
   const late = await openPage();
   await late.goto(`${baseUrl}/`);
   await late.locator('#connection-state[data-state="connected"]').waitFor();
-  check(await late.locator(`#feed-rows tr[data-request-id="${faithfulId}"]`).count() === 0, 'a new page already lists an old audit');
+  const historyRow = late.locator(`#feed-rows tr[data-request-id="${faithfulId}"][data-status="complete"]`);
+  await historyRow.waitFor();
+  check((await historyRow.locator('.col-model').textContent()) === 'form-model', 'history row lost its model');
+  await expectGradeBadge(historyRow, faithfulId);
+  await late.click(`#feed-rows tr[data-request-id="${faithfulId}"]`);
+  await late.locator('#detail-body .question', { hasText: 'When was the Eiffel Tower completed?' }).waitFor();
+  await late.locator('#detail-body .claim').first().waitFor();
+  check(await late.locator(`#feed-rows tr[data-request-id="${failedUpstream.requestId}"][data-status="skipped"]`).count() === 1,
+    'a skipped exchange is missing from history');
+  passed('a page opened later loads recent audits from history, with stored claims and text on selection');
+
+  // Watching its id shows the final state from SubscribeToRequest.
   await late.fill('#watch-form [name=requestId]', faithfulId);
   await late.click('#watch-form button[type=submit]');
   await late.locator(`#watch-list li[data-request-id="${faithfulId}"][data-status="complete"]`).waitFor();

@@ -49,7 +49,9 @@ function summary(record) {
     facts.push(
       ['trust score', formatScore(complete.trustScore)],
       ['hallucination rate', formatPercent(complete.hallucinationRate)],
-      ['claims', `${complete.supportedClaims} supported · ${complete.unsupportedClaims} unsupported · ${complete.contradictedClaims} contradicted`],
+      ['claims', complete.unsupportedClaims == null
+        ? `${complete.supportedClaims} of ${complete.totalClaims} supported` // a history row before its detail loads
+        : `${complete.supportedClaims} supported · ${complete.unsupportedClaims} unsupported · ${complete.contradictedClaims} contradicted`],
       ['audit time', formatMs(complete.processingTimeMs)],
     );
   }

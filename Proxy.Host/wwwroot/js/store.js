@@ -82,6 +82,30 @@ export class AuditStore {
     return record;
   }
 
+  /**
+   * Adds stored outcomes (newest first, as { complete } or { failed } events) behind everything seen live, so
+   * live rows stay on top; ids the page already knows are left as they are. Returns the ids added.
+   */
+  addHistory(events) {
+    const live = this.#records;
+    const liveScores = this.#scores;
+    this.#records = new Map();
+    this.#scores = [];
+    const added = [];
+    for (const e of [...events].reverse()) {
+      const id = (e.complete ?? e.failed).requestId;
+      if (live.has(id) || this.#records.has(id)) continue;
+      const record = e.complete ? this.complete(e.complete) : this.failed(e.failed);
+      this.#noteModel(record, e.model);
+      record.fromHistory = true;
+      added.push(id);
+    }
+    for (const [id, record] of live) this.#records.set(id, record);
+    this.#scores = [...this.#scores, ...liveScores].slice(-60);
+    this.#evict();
+    return added;
+  }
+
   /** Applies an AuditState from SubscribeToRequest; returns the record, or null when nothing is known yet. */
   state(s) {
     if (!s) return null;
