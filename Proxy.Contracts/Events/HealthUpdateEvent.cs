@@ -17,4 +17,6 @@ public sealed record HealthUpdateEvent(
 /// <param name="Capacity">The backlog's bound (History:QueueCapacity).</param>
 /// <param name="Dropped">Outcomes not stored since the host started because the backlog was full.</param>
 /// <param name="FailedWrites">Outcomes not stored since the host started because writing them failed.</param>
-public sealed record HistoryHealth(int Backlog, int Capacity, long Dropped, long FailedWrites);
+/// <param name="TextDropped">Outcomes stored without their question, answer and context since the host started,
+/// because the backlog's text budget (History:MaxQueuedTextBytes) was spent.</param>
+public sealed record HistoryHealth(int Backlog, int Capacity, long Dropped, long FailedWrites, long TextDropped = 0);

@@ -25,6 +25,10 @@ public sealed class AuditHubOptions
     [Range(1, 10_000_000)]
     public int RecentStates { get; set; } = 10_000;
 
+    /// <summary>Approximate memory the recent states may take; long answers make large states.</summary>
+    [Range(1024, 16L * 1024 * 1024 * 1024)]
+    public long RecentStatesMaxBytes { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>Events waiting to be pushed to hub clients; past it the oldest are dropped and counted.</summary>
     [Range(16, 10_000_000)]
     public int OutboundQueueCapacity { get; set; } = 10_000;

@@ -14,4 +14,8 @@ public sealed class EmbeddedEngineOptions
     /// <summary>Audit results kept for GetAuditResult.</summary>
     [Range(1, 1_000_000)]
     public int ResultCacheSize { get; set; } = 10_000;
+
+    /// <summary>Approximate memory the kept results may take.</summary>
+    [Range(1024, 16L * 1024 * 1024 * 1024)]
+    public long ResultCacheMaxBytes { get; set; } = 64L * 1024 * 1024;
 }

@@ -7,15 +7,21 @@ namespace TruthTable.Core.Events;
 
 /// <summary>
 /// The latest state of recent audits, so a caller that subscribes after its audit started or ended still gets
-/// it. Bounded: past <see cref="AuditHubOptions.RecentStates"/> the oldest request ids are forgotten.
+/// it. Bounded: past <see cref="AuditHubOptions.RecentStates"/> states or <see cref="AuditHubOptions.RecentStatesMaxBytes"/>
+/// the oldest request ids are forgotten.
 /// </summary>
 public sealed class AuditStateCache(IOptions<AuditHubOptions> options) : IAuditEventSink
 {
     private readonly int _capacity = options.Value.RecentStates;
+    private readonly long _maxBytes = options.Value.RecentStatesMaxBytes;
+    private long _bytes;
     private readonly ConcurrentDictionary<string, AuditState> _states = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _insertionOrder = new();
 
     public int Count => _states.Count;
+
+    /// <summary>Approximate memory held by the cached states.</summary>
+    public long Bytes => Interlocked.Read(ref _bytes);
 
     public AuditState? Find(string requestId) => _states.GetValueOrDefault(requestId);
 
@@ -40,22 +46,32 @@ public sealed class AuditStateCache(IOptions<AuditHubOptions> options) : IAuditE
     private void Upsert(string requestId, AuditState state)
     {
         var isNew = true;
-        _states.AddOrUpdate(requestId, state, (_, existing) =>
+        AuditState? replaced = null;
+        var stored = _states.AddOrUpdate(requestId, state, (_, existing) =>
         {
             isNew = false;
+            replaced = existing;
             // A late "started" never replaces a final state (events of one request can race between workers).
             return existing.IsFinal && !state.IsFinal ? existing : state;
         });
 
-        if (!isNew)
+        if (!ReferenceEquals(stored, replaced))
         {
-            return;
+            Interlocked.Add(ref _bytes, AuditEventSize.Of(stored) - (replaced is null ? 0 : AuditEventSize.Of(replaced)));
         }
 
-        _insertionOrder.Enqueue(requestId);
-        while (_insertionOrder.Count > _capacity && _insertionOrder.TryDequeue(out var oldest))
+        if (isNew)
         {
-            _states.TryRemove(oldest, out _);
+            _insertionOrder.Enqueue(requestId);
+        }
+
+        while ((_insertionOrder.Count > _capacity || Interlocked.Read(ref _bytes) > _maxBytes)
+            && _insertionOrder.TryDequeue(out var oldest))
+        {
+            if (_states.TryRemove(oldest, out var removed))
+            {
+                Interlocked.Add(ref _bytes, -AuditEventSize.Of(removed));
+            }
         }
     }
 }

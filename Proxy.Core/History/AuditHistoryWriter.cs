@@ -123,7 +123,7 @@ public sealed partial class AuditHistoryWriter(
                 return;
             }
 
-            queue.OnDequeued();
+            queue.OnDequeued(item);
             try
             {
                 if (AuditRecordMapper.FromOutcome(item.Outcome!, item.Started, _options.StoreText) is { } record)

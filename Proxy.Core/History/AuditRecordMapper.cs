@@ -64,7 +64,8 @@ public static class AuditRecordMapper
         StartedAt = started?.Timestamp,
         FinishedAt = finishedAt,
         AuditMs = started is null ? null : Math.Max(0, finishedAt - started.Timestamp),
-        TextStored = storeText,
+        // Text can also be missing because the backlog's text budget was spent (HistoryQueue).
+        TextStored = storeText && details?.Answer is not null,
         Question = storeText ? details?.Query : null,
         Answer = storeText ? details?.Answer : null,
         Context = storeText ? details?.Context : null,

@@ -15,6 +15,14 @@ public sealed class HistoryOptions : IValidatableObject
     /// <summary>Whether question, answer and context (and the claim and evidence texts taken from them) are stored.</summary>
     public bool StoreText { get; set; } = true;
 
+    /// <summary>
+    /// Approximate memory the backlog may hold (events plus question, answer and context). Past it, an outcome is
+    /// queued without its text (counted as TextDropped), or dropped (counted as Dropped) when even that does not
+    /// fit, so a burst of long answers cannot grow the process without bound.
+    /// </summary>
+    [Range(1024, 16L * 1024 * 1024 * 1024)]
+    public long MaxQueuedBytes { get; set; } = 128L * 1024 * 1024;
+
     /// <summary>Outcomes older than this are deleted by the retention job.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "3650.00:00:00")]
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(30);

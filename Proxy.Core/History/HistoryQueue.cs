@@ -18,10 +18,16 @@ public sealed class HistoryQueue : IAuditHistoryHealth
     private long _written;
     private long _batches;
     private long _failedWrites;
+    private long _queuedBytes;
+    private long _textDropped;
+    private readonly long _maxQueuedBytes;
+    private readonly bool _storeText;
 
     public HistoryQueue(IOptions<HistoryOptions> options)
     {
         Capacity = options.Value.QueueCapacity;
+        _maxQueuedBytes = options.Value.MaxQueuedBytes;
+        _storeText = options.Value.StoreText;
         _channel = Channel.CreateBounded<HistoryQueueItem>(new BoundedChannelOptions(Capacity)
         {
             FullMode = BoundedChannelFullMode.Wait, // with TryWrite: "full" comes back to us to count, not dropped silently
@@ -50,12 +56,41 @@ public sealed class HistoryQueue : IAuditHistoryHealth
     /// <summary>Outcomes lost because their batch could not be written.</summary>
     public long FailedWrites => Interlocked.Read(ref _failedWrites);
 
+    /// <summary>Outcomes queued without their text because the backlog's text budget was spent.</summary>
+    public long TextDropped => Interlocked.Read(ref _textDropped);
+
+    /// <summary>Approximate memory held by the backlog now.</summary>
+    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
+
     internal ChannelReader<HistoryQueueItem> Reader => _channel.Reader;
 
     public bool TryEnqueue(AuditEventEnvelope outcome, AuditStartedEvent? started)
     {
-        if (!_channel.Writer.TryWrite(new HistoryQueueItem(outcome, started, null)))
+        var eventBytes = AuditEventSize.Of(outcome.Event);
+        var textBytes = _storeText ? TextBytes(outcome.Details) : 0;
+        var bytes = eventBytes + textBytes;
+        if (!TryReserve(bytes))
         {
+            if (textBytes == 0 || !TryReserve(eventBytes))
+            {
+                Interlocked.Increment(ref _dropped);
+                return false;
+            }
+
+            Interlocked.Increment(ref _textDropped);
+            bytes = eventBytes;
+            textBytes = 0;
+        }
+
+        if (textBytes == 0 && outcome.Details is { } details && (details.Query ?? details.Answer) is not null)
+        {
+            // Not kept, so not held: the backlog references no text it will not store.
+            outcome = outcome with { Details = details with { Query = null, Answer = null, Context = null } };
+        }
+
+        if (!_channel.Writer.TryWrite(new HistoryQueueItem(outcome, started, null, bytes)))
+        {
+            Interlocked.Add(ref _queuedBytes, -bytes);
             Interlocked.Increment(ref _dropped);
             return false;
         }
@@ -90,9 +125,41 @@ public sealed class HistoryQueue : IAuditHistoryHealth
         await flushed.Task.WaitAsync(cancellationToken);
     }
 
-    public HistoryHealth Snapshot() => new(Depth, Capacity, Dropped, FailedWrites);
+    public HistoryHealth Snapshot() => new(Depth, Capacity, Dropped, FailedWrites, TextDropped);
 
-    internal void OnDequeued() => Interlocked.Decrement(ref _depth);
+    internal void OnDequeued(in HistoryQueueItem item)
+    {
+        Interlocked.Decrement(ref _depth);
+        Interlocked.Add(ref _queuedBytes, -item.Bytes);
+    }
+
+    private bool TryReserve(long bytes)
+    {
+        if (Interlocked.Add(ref _queuedBytes, bytes) <= _maxQueuedBytes)
+        {
+            return true;
+        }
+
+        Interlocked.Add(ref _queuedBytes, -bytes);
+        return false;
+    }
+
+    /// <summary>UTF-16 bytes of the text an outcome carries, as it sits in memory.</summary>
+    private static long TextBytes(AuditExchangeDetails? details)
+    {
+        if (details is null)
+        {
+            return 0;
+        }
+
+        long chars = (details.Query?.Length ?? 0) + (details.Answer?.Length ?? 0);
+        foreach (var snippet in details.Context ?? [])
+        {
+            chars += snippet.Content.Length;
+        }
+
+        return chars * sizeof(char);
+    }
 
     internal void OnWritten(int count)
     {
@@ -108,7 +175,7 @@ public sealed class HistoryQueue : IAuditHistoryHealth
 
 /// <summary>An outcome with its start (for the timings), or a flush marker.</summary>
 internal readonly record struct HistoryQueueItem(
-    AuditEventEnvelope? Outcome, AuditStartedEvent? Started, TaskCompletionSource? Flushed);
+    AuditEventEnvelope? Outcome, AuditStartedEvent? Started, TaskCompletionSource? Flushed, long Bytes = 0);
 
 /// <summary>The history's write path as reported in HealthUpdate.</summary>
 public interface IAuditHistoryHealth

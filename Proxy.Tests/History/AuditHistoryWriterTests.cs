@@ -86,6 +86,35 @@ public sealed class AuditHistoryWriterTests
     }
 
     [Fact]
+    public async Task Publish_MemoryBudgetSpent_StoresOutcomeWithoutTextThenDropsAndCounts()
+    {
+        var bigQuestion = new string('q', 3000) + " What is the capital?";
+        await using var history = await HistoryHarness.StartAsync(o => o.MaxQueuedBytes = 10 * 1024, startWriter: false);
+
+        history.Sink.Publish(HistoryEvents.Complete("fits", question: bigQuestion));
+        var heldByFirst = history.Queue.QueuedBytes;
+        history.Sink.Publish(HistoryEvents.Complete("over", question: bigQuestion));
+        var heldByTwo = history.Queue.QueuedBytes;
+        for (var i = 0; i < 10; i++)
+        {
+            history.Sink.Publish(HistoryEvents.Complete($"more-{i}", question: bigQuestion));
+        }
+
+        Assert.InRange(heldByFirst, 6000, 10 * 1024);
+        Assert.InRange(heldByTwo - heldByFirst, 1, 2000); // the second holds its event, not its text
+        Assert.True(history.Queue.Snapshot().TextDropped >= 1);
+        Assert.True(history.Queue.Dropped >= 1);
+        Assert.InRange(history.Queue.QueuedBytes, 0, 10 * 1024);
+        await history.StartWriterAsync();
+        await history.FlushAsync();
+        Assert.Equal(0, history.Queue.QueuedBytes);
+        var fits = (await history.Reader.FindLatestAsync("fits", CancellationToken.None))!;
+        var over = (await history.Reader.FindLatestAsync("over", CancellationToken.None))!;
+        Assert.Equal((true, bigQuestion), (fits.TextStored, fits.Question));
+        Assert.Equal((false, null, "A"), (over.TextStored, over.Question, over.Grade));
+    }
+
+    [Fact]
     public async Task Publish_BacklogFull_DropsCountsAndWarnsOncePerInterval()
     {
         await using var history = await HistoryHarness.StartAsync(o => { o.QueueCapacity = 16; o.BatchSize = 16; }, startWriter: false);

@@ -8,8 +8,8 @@ namespace TruthTable.Tests.Hub;
 
 public sealed class AuditStateCacheTests
 {
-    private static AuditStateCache Create(int capacity = 100) =>
-        new(Options.Create(new AuditHubOptions { RecentStates = capacity }));
+    private static AuditStateCache Create(int capacity = 100, long maxBytes = 64L * 1024 * 1024) =>
+        new(Options.Create(new AuditHubOptions { RecentStates = capacity, RecentStatesMaxBytes = maxBytes }));
 
     [Fact]
     public void Publish_StartedThenComplete_FinalStateKeepsStart()
@@ -56,5 +56,22 @@ public sealed class AuditStateCacheTests
         var cache = Create();
         cache.Publish(new AuditEventEnvelope(null, new StatsUpdateEvent(1, 1, 0, 0, 1, 1, 1)));
         Assert.Equal(0, cache.Count);
+    }
+
+    [Fact]
+    public void Publish_LargeStatesOverByteBudget_ForgetsOldestAndStaysWithinBudget()
+    {
+        var cache = Create(capacity: 1000, maxBytes: 100_000);
+        var big = SampleEvents.Complete("x") with { ReasoningTrace = new string('t', 20_000) }; // ~40 KB each
+
+        for (var i = 0; i < 5; i++)
+        {
+            cache.Publish(new AuditEventEnvelope($"big-{i}", big with { RequestId = $"big-{i}" }));
+        }
+
+        Assert.InRange(cache.Bytes, 1, 100_000);
+        Assert.Null(cache.Find("big-0"));
+        Assert.NotNull(cache.Find("big-4"));
+        Assert.Equal(2, cache.Count);
     }
 }
