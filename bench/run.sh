@@ -25,7 +25,7 @@ mkdir -p "$OUT"
 RESULTS=$OUT/results.jsonl
 : > "$RESULTS"
 
-UPSTREAM=5101; BARE=5102; TT_FAKE=5103; FAKE_ENGINE=5104; TT_EMB=5105; TT_EMB_ENGINE=5106
+UPSTREAM=5101; BARE=5102; TT_FAKE=5103; FAKE_ENGINE=5104; TT_EMB=5105; TT_EMB_ENGINE=5106; TT_NOCAP=5109
 
 log() { printf '== %s (load %s)\n' "$*" "$(cut -d' ' -f1-3 /proc/loadavg)" >&2; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
@@ -85,8 +85,9 @@ dotnet "$(dll bench/FakeEngine FakeEngine)" --Url="http://127.0.0.1:$FAKE_ENGINE
 PIDS+=($!)
 for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$FAKE_ENGINE) 2>/dev/null && break; sleep 0.2; done
 
-port_of() { case $1 in direct) echo $UPSTREAM;; bare-yarp) echo $BARE;; tt-fake-engine) echo $TT_FAKE;; tt-embedded) echo $TT_EMB;; esac; }
-TARGETS="direct bare-yarp tt-fake-engine tt-embedded"
+port_of() { case $1 in direct) echo $UPSTREAM;; bare-yarp) echo $BARE;; tt-no-capture) echo $TT_NOCAP;; tt-fake-engine) echo $TT_FAKE;; tt-embedded) echo $TT_EMB;; esac; }
+# tt-no-capture is TruthTable with no audited path: the host, request ids and YARP, but no tee and no audits.
+TARGETS=${BENCH_TARGETS:-direct bare-yarp tt-no-capture tt-fake-engine tt-embedded}
 
 # Adds run metadata to one JSON line of results.
 record() { # case target rep [extra json]
@@ -101,7 +102,7 @@ measure() { # case target rep command...
   local c=$1 target=$2 rep=$3; shift 3
   local port; port=$(port_of "$target")
   local before="" after extra="{}"
-  [[ $target == tt-* ]] && before=$(stats "$port")
+  [[ $target == tt-fake-engine || $target == tt-embedded ]] && before=$(stats "$port")
   LOAD=$(load1)
   local line; line=$("$@" | grep '^{' | tail -n 1)
   if [[ -n $before ]]; then
@@ -118,7 +119,8 @@ wrk_run() { # port shape seconds
 }
 
 if [[ " $PARTS " == *" proxy "* ]]; then
-  log "starting TruthTable: fake engine and embedded engine"
+  log "starting TruthTable: no capture, fake engine, embedded engine"
+  truthtable tt-no-capture $TT_NOCAP --Audit:Endpoint="http://127.0.0.1:$FAKE_ENGINE" --Proxy:AuditedPaths:0=/bench/not-audited
   truthtable tt-fake-engine $TT_FAKE --Audit:Endpoint="http://127.0.0.1:$FAKE_ENGINE"
   truthtable tt-embedded $TT_EMB --EmbeddedEngine:Url="http://127.0.0.1:$TT_EMB_ENGINE"
 

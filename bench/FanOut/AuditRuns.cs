@@ -39,7 +39,7 @@ public static class AuditRuns
         {
             c.On<CompleteStamp>(nameof(IAuditClient.AuditComplete), e => Outcome(e.RequestId, true));
             c.On<AuditFailedEvent>(nameof(IAuditClient.AuditFailed), e => Outcome(e.RequestId, false));
-        });
+        }, nameof(IAuditClient.AuditComplete), nameof(IAuditClient.AuditFailed));
         using var client = new HttpClient();
         // Warm-up: the engine's first audits pay for JIT.
         for (var i = 0; i < 20; i++)
@@ -95,7 +95,7 @@ public static class AuditRuns
                     Interlocked.Increment(ref failures);
                 }
             });
-        });
+        }, nameof(IAuditClient.AuditComplete), nameof(IAuditClient.AuditFailed));
 
         using var client = ChatRequests.CreateClient();
         var ticksPerRequest = Stopwatch.Frequency / rate;

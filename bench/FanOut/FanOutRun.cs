@@ -39,11 +39,13 @@ public static class FanOutRun
                 {
                     latencies[slot] = now - e.Timestamp;
                 }
-            }));
+            }), nameof(IAuditClient.AuditComplete));
         await Task.Delay(TimeSpan.FromSeconds(3)); // let the server settle before reading its memory
         var rssConnected = Rss(serverPid);
 
         using var client = new HttpClient();
+        var serverCpuStart = CpuSeconds(serverPid);
+        var clientCpuStart = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         var posted = 0;
         var ticksPerAudit = Stopwatch.Frequency / rate;
         var start = Stopwatch.GetTimestamp();
@@ -74,6 +76,8 @@ public static class FanOutRun
         }
 
         var sendSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var serverCpu = CpuSeconds(serverPid) - serverCpuStart;
+        var clientCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - clientCpuStart;
         var count = (int)Math.Min(Interlocked.Read(ref received), latencies.Length);
         var p = new Percentiles(latencies.Take(count));
         await FeedConnections.CloseAllAsync(connections);
@@ -92,6 +96,9 @@ public static class FanOutRun
             p99 = Math.Round(p.At(99), 1),
             max = Math.Round(p.Max, 1),
             elapsedSeconds = Math.Round(sendSeconds, 1),
+            // CPU used while sending and receiving, in cores (2 on this machine): who is short of CPU.
+            serverCores = Math.Round(serverCpu / sendSeconds, 2),
+            clientCores = Math.Round(clientCpu / sendSeconds, 2),
             rssBeforeMiB = rssBefore / 1024.0 / 1024,
             rssConnectedMiB = rssConnected / 1024.0 / 1024,
             rssPerConnectionKiB = serverPid == 0 ? double.NaN : Math.Round((rssConnected - rssBefore) / 1024.0 / subscribers, 1),
@@ -108,6 +115,20 @@ public static class FanOutRun
 
     /// <summary>Wall-clock Unix milliseconds with sub-millisecond precision.</summary>
     private static double UnixMs() => (DateTime.UtcNow - DateTime.UnixEpoch).TotalMilliseconds;
+
+    /// <summary>User plus system CPU seconds of a process, from /proc/PID/stat (fields 14 and 15, in clock ticks).</summary>
+    private static double CpuSeconds(int pid)
+    {
+        if (pid == 0)
+        {
+            return 0;
+        }
+
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // After the command name, field 3 is index 0: utime is field 14, stime field 15. Linux uses 100 ticks/s.
+        return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0;
+    }
 
     private static long Rss(int pid)
     {

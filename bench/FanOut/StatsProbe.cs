@@ -32,7 +32,7 @@ public static class StatsProbe
                     stats.TrySetResult(e);
                 }
             });
-        });
+        }, nameof(IAuditClient.HealthUpdate), nameof(IAuditClient.StatsUpdate));
         var result = await stats.Task.WaitAsync(TimeSpan.FromSeconds(waitDrain ? 300 : 30));
         Console.WriteLine(JsonSerializer.Serialize(new
         {
