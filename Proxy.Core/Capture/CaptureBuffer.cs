@@ -7,6 +7,11 @@ namespace TruthTable.Core.Capture;
 /// array. Past <see cref="Limit"/> it stops copying and remembers that it overflowed. Not thread-safe: one writer
 /// (the tee), then one reader (the pipeline worker), which disposes it to return the segments to the pool.
 /// </summary>
+/// <remarks>
+/// The reader gets the body as one contiguous run (JSON and SSE parsers want one span): a body that spans several
+/// segments is joined once, off the request path, into one more pooled array, instead of the reader copying it
+/// into a new array of its own.
+/// </remarks>
 public sealed class CaptureBuffer : IDisposable
 {
     private const int SegmentSize = 16 * 1024;
@@ -14,6 +19,7 @@ public sealed class CaptureBuffer : IDisposable
     private readonly ArrayPool<byte> _pool;
     private readonly List<byte[]> _segments = [];
     private int _lastSegmentLength;
+    private byte[]? _joined;
     private bool _disposed;
 
     public CaptureBuffer(int limit, ArrayPool<byte>? pool = null)
@@ -37,6 +43,7 @@ public sealed class CaptureBuffer : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         BytesSeen += data.Length;
+        ReturnJoined();
         if (Length >= Limit)
         {
             return;
@@ -60,7 +67,7 @@ public sealed class CaptureBuffer : IDisposable
         }
     }
 
-    /// <summary>The kept bytes, valid until <see cref="Dispose"/>.</summary>
+    /// <summary>The kept bytes as one segment, valid until the next <see cref="Append"/> or <see cref="Dispose"/>.</summary>
     public ReadOnlySequence<byte> AsSequence()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -74,15 +81,21 @@ public sealed class CaptureBuffer : IDisposable
             return new ReadOnlySequence<byte>(_segments[0], 0, _lastSegmentLength);
         }
 
-        var first = new Segment(_segments[0].AsMemory(0, _segments[0].Length), 0);
-        var last = first;
-        for (var i = 1; i < _segments.Count; i++)
+        if (_joined is null)
         {
-            var length = i == _segments.Count - 1 ? _lastSegmentLength : _segments[i].Length;
-            last = last.Append(_segments[i].AsMemory(0, length));
+            var joined = _pool.Rent((int)Length);
+            var offset = 0;
+            for (var i = 0; i < _segments.Count; i++)
+            {
+                var length = i == _segments.Count - 1 ? _lastSegmentLength : _segments[i].Length;
+                _segments[i].AsSpan(0, length).CopyTo(joined.AsSpan(offset));
+                offset += length;
+            }
+
+            _joined = joined;
         }
 
-        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
+        return new ReadOnlySequence<byte>(_joined, 0, (int)Length);
     }
 
     public void Dispose()
@@ -93,6 +106,7 @@ public sealed class CaptureBuffer : IDisposable
         }
 
         _disposed = true;
+        ReturnJoined();
         foreach (var segment in _segments)
         {
             _pool.Return(segment);
@@ -101,19 +115,12 @@ public sealed class CaptureBuffer : IDisposable
         _segments.Clear();
     }
 
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
+    private void ReturnJoined()
     {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
+        if (_joined is not null)
         {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
+            _pool.Return(_joined);
+            _joined = null;
         }
     }
 }
