@@ -17,7 +17,10 @@ public sealed class CaptureBuffer : IDisposable
     private const int SegmentSize = 16 * 1024;
 
     private readonly ArrayPool<byte> _pool;
-    private readonly List<byte[]> _segments = [];
+    // Most bodies fit one segment: it is a field, and a list is only made for the segments after it.
+    private byte[]? _first;
+    private List<byte[]>? _rest;
+    private byte[]? _last;
     private int _lastSegmentLength;
     private byte[]? _joined;
     private bool _disposed;
@@ -52,13 +55,21 @@ public sealed class CaptureBuffer : IDisposable
         var remaining = data[..(int)Math.Min(data.Length, Limit - Length)];
         while (!remaining.IsEmpty)
         {
-            if (_segments.Count == 0 || _lastSegmentLength == _segments[^1].Length)
+            if (_last is null || _lastSegmentLength == _last.Length)
             {
-                _segments.Add(_pool.Rent(SegmentSize));
+                _last = _pool.Rent(SegmentSize);
                 _lastSegmentLength = 0;
+                if (_first is null)
+                {
+                    _first = _last;
+                }
+                else
+                {
+                    (_rest ??= []).Add(_last);
+                }
             }
 
-            var target = _segments[^1].AsSpan(_lastSegmentLength);
+            var target = _last.AsSpan(_lastSegmentLength);
             var count = Math.Min(target.Length, remaining.Length);
             remaining[..count].CopyTo(target);
             remaining = remaining[count..];
@@ -71,24 +82,26 @@ public sealed class CaptureBuffer : IDisposable
     public ReadOnlySequence<byte> AsSequence()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_segments.Count == 0)
+        if (_first is null)
         {
             return ReadOnlySequence<byte>.Empty;
         }
 
-        if (_segments.Count == 1)
+        if (_rest is null)
         {
-            return new ReadOnlySequence<byte>(_segments[0], 0, _lastSegmentLength);
+            return new ReadOnlySequence<byte>(_first, 0, _lastSegmentLength);
         }
 
         if (_joined is null)
         {
+            // Every segment but the last is full (to its rented length, which the pool may make larger).
             var joined = _pool.Rent((int)Length);
-            var offset = 0;
-            for (var i = 0; i < _segments.Count; i++)
+            _first.CopyTo(joined, 0);
+            var offset = _first.Length;
+            foreach (var segment in _rest)
             {
-                var length = i == _segments.Count - 1 ? _lastSegmentLength : _segments[i].Length;
-                _segments[i].AsSpan(0, length).CopyTo(joined.AsSpan(offset));
+                var length = ReferenceEquals(segment, _last) ? _lastSegmentLength : segment.Length;
+                segment.AsSpan(0, length).CopyTo(joined.AsSpan(offset));
                 offset += length;
             }
 
@@ -107,12 +120,18 @@ public sealed class CaptureBuffer : IDisposable
 
         _disposed = true;
         ReturnJoined();
-        foreach (var segment in _segments)
+        if (_first is not null)
+        {
+            _pool.Return(_first);
+        }
+
+        foreach (var segment in _rest ?? [])
         {
             _pool.Return(segment);
         }
 
-        _segments.Clear();
+        _first = _last = null;
+        _rest = null;
     }
 
     private void ReturnJoined()

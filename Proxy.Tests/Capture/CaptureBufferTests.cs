@@ -121,4 +121,19 @@ public sealed class CaptureBufferTests
         Assert.Equal(20_002, bytes.Length);
         Assert.Equal([1, 2, 3], bytes[19_999..]);
     }
+
+    [Fact]
+    public void AsSequence_OneSegment_IsTheSegmentItself()
+    {
+        var pool = new Mock<ArrayPool<byte>>();
+        pool.Setup(p => p.Rent(It.IsAny<int>())).Returns((int size) => new byte[size]);
+        var buffer = new CaptureBuffer(100_000, pool.Object);
+        buffer.Append([1, 2, 3]);
+
+        Assert.Equal([1, 2, 3], buffer.AsSequence().ToArray());
+        buffer.Dispose();
+
+        pool.Verify(p => p.Rent(It.IsAny<int>()), Times.Once);
+        pool.Verify(p => p.Return(It.IsAny<byte[]>(), It.IsAny<bool>()), Times.Once);
+    }
 }
