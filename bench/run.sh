@@ -170,7 +170,7 @@ if [[ " $PARTS " == *" audit "* ]]; then
     pid=$STARTED_PID
     for rep in $(seq 1 "$REPS"); do
       LOAD=$(load1)
-      dotnet "$FANOUT" audit-throughput --url "http://127.0.0.1:$port" --count 400 | grep '^{' | tail -n 1 \
+      dotnet "$FANOUT" audit-throughput --url "http://127.0.0.1:$port" --count 2000 | grep '^{' | tail -n 1 \
         | record audit-throughput "workers-$w" "$rep" "{\"workers\":$w}"
       tail -n 1 "$RESULTS" >&2
     done
@@ -213,7 +213,7 @@ fi
     echo "| audit pipeline (embedded engine) | workers | runs | median audits/s | all runs | p50 ms | p99 ms | load1 |"
     echo "|---|---:|---:|---:|---|---:|---:|---:|"
     jq -rs 'map(select(.case=="audit-throughput")) | group_by(.workers)[] | (map(.auditsPerSecond)|sort) as $v
-      | "| throughput (400 direct audits) | \(.[0].workers) | \(length) | \($v[(length/2|floor)]) | \($v|join(", ")) | | | \(map(.load1)|join(", ")) |"' "$RESULTS"
+      | "| throughput (2,000 direct audits) | \(.[0].workers) | \(length) | \($v[(length/2|floor)]) | \($v|join(", ")) | | | \(map(.load1)|join(", ")) |"' "$RESULTS"
     jq -rs 'map(select(.case=="audit-latency")) | select(length>0) | (map(.p50)|sort) as $a | (map(.p99)|sort) as $b
       | "| answer → AuditComplete at \(.[0].rate)/s | \(.[0].workers) | \(length) | | | \($a[(length/2|floor)]) | \($b[(length/2|floor)]) | \(map(.load1)|join(", ")) |"' "$RESULTS"
     echo

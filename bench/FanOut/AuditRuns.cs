@@ -9,10 +9,14 @@ namespace TruthTable.Bench.FanOut;
 /// <summary>How fast the audit pipeline turns answers into results, seen from one feed subscriber.</summary>
 public static class AuditRuns
 {
-    /// <summary>Posts <c>count</c> direct audits back to back and times until the last outcome arrives.</summary>
+    /// <summary>
+    /// Posts <c>count</c> direct audits back to back (never more than half the default queue capacity waiting, so
+    /// none fails with queue_full) and times until the last outcome arrives.
+    /// </summary>
     public static async Task ThroughputAsync(Uri url, BenchArgs options)
     {
-        var count = options.GetInt("count", 400);
+        var count = options.GetInt("count", 2000);
+        const int MaxWaiting = 500;
         var run = Guid.NewGuid().ToString("N")[..8];
         var outcomes = 0;
         var failed = 0;
@@ -55,6 +59,11 @@ public static class AuditRuns
             int i;
             while ((i = Interlocked.Increment(ref next)) < count)
             {
+                while (i - Volatile.Read(ref outcomes) > MaxWaiting)
+                {
+                    await Task.Delay(1);
+                }
+
                 await DirectAudits.PostAsync(client, url, $"{run}-{i}");
             }
         }));
