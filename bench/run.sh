@@ -8,7 +8,10 @@
 #   BENCH_REPS=1 BENCH_DURATION=5 bench/run.sh proxy   # a quick look
 #
 # Knobs: BENCH_REPS (3), BENCH_DURATION seconds per load run (10), BENCH_CONNECTIONS for wrk (16),
-# BENCH_RATE fixed rate for (a) (1000), BENCH_SSE_STREAMS (40), BENCH_SSE_GAP_MS (5), BENCH_OUT (bench/results/<date>).
+# BENCH_RATE fixed rate for (a) (1000), BENCH_SSE_STREAMS (40), BENCH_SSE_GAP_MS (5), BENCH_OUT (bench/results/<date>),
+# BENCH_TARGETS (all five), BENCH_BASELINE_ROOT: another checkout of TruthTable (e.g. a git worktree of an older
+# commit); its Proxy.Host is built and measured as target "tt-baseline" (fake engine), interleaved with the others,
+# for before/after comparisons under the same machine load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -25,7 +28,7 @@ mkdir -p "$OUT"
 RESULTS=$OUT/results.jsonl
 : > "$RESULTS"
 
-UPSTREAM=5101; BARE=5102; TT_FAKE=5103; FAKE_ENGINE=5104; TT_EMB=5105; TT_EMB_ENGINE=5106; TT_NOCAP=5109
+UPSTREAM=5101; BARE=5102; TT_FAKE=5103; FAKE_ENGINE=5104; TT_EMB=5105; TT_EMB_ENGINE=5106; TT_NOCAP=5109; TT_BASE=5110
 
 log() { printf '== %s (load %s)\n' "$*" "$(cut -d' ' -f1-3 /proc/loadavg)" >&2; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
@@ -41,6 +44,10 @@ log "building in Release"
 for p in Proxy.Host/Proxy.Host.csproj bench/FakeUpstream bench/BareYarp bench/FakeEngine bench/LoadClient bench/FanOut; do
   dotnet build -c Release -v quiet -nologo "$p" >"$OUT/build.log" 2>&1 || { cat "$OUT/build.log"; exit 1; }
 done
+if [[ -n ${BENCH_BASELINE_ROOT:-} ]]; then
+  dotnet build -c Release -v quiet -nologo "$BENCH_BASELINE_ROOT/Proxy.Host/Proxy.Host.csproj" >"$OUT/build-baseline.log" 2>&1 \
+    || { cat "$OUT/build-baseline.log"; exit 1; }
+fi
 dll() { echo "$ROOT/$1/bin/Release/net10.0/$2.dll"; }
 LOADCLIENT=$(dll bench/LoadClient LoadClient)
 FANOUT=$(dll bench/FanOut FanOut)
@@ -70,11 +77,11 @@ start() { # name, port, command...  (sets STARTED_PID; not to be called in a sub
 
 stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
-truthtable() { # name, port, engine args...
-  local name=$1 port=$2; shift 2
-  start "$name" "$port" dotnet "$(dll Proxy.Host Proxy.Host)" \
+truthtable() { # name, port, engine args...  (TT_ROOT picks another checkout's build)
+  local name=$1 port=$2 root=${TT_ROOT:-$ROOT}; shift 2
+  start "$name" "$port" dotnet "$root/Proxy.Host/bin/Release/net10.0/Proxy.Host.dll" \
     --Proxy:Upstream="http://127.0.0.1:$UPSTREAM" --Proxy:Url="http://127.0.0.1:$port" \
-    --contentRoot "$ROOT/Proxy.Host/bin/Release/net10.0" --Hub:StatsInterval=00:00:01 "$@"
+    --contentRoot "$root/Proxy.Host/bin/Release/net10.0" --Hub:StatsInterval=00:00:01 "$@"
 }
 
 log "starting fake upstream, bare YARP, fake engine"
@@ -85,9 +92,10 @@ dotnet "$(dll bench/FakeEngine FakeEngine)" --Url="http://127.0.0.1:$FAKE_ENGINE
 PIDS+=($!)
 for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$FAKE_ENGINE) 2>/dev/null && break; sleep 0.2; done
 
-port_of() { case $1 in direct) echo $UPSTREAM;; bare-yarp) echo $BARE;; tt-no-capture) echo $TT_NOCAP;; tt-fake-engine) echo $TT_FAKE;; tt-embedded) echo $TT_EMB;; esac; }
+port_of() { case $1 in direct) echo $UPSTREAM;; bare-yarp) echo $BARE;; tt-no-capture) echo $TT_NOCAP;; tt-fake-engine) echo $TT_FAKE;; tt-embedded) echo $TT_EMB;; tt-baseline) echo $TT_BASE;; esac; }
 # tt-no-capture is TruthTable with no audited path: the host, request ids and YARP, but no tee and no audits.
 TARGETS=${BENCH_TARGETS:-direct bare-yarp tt-no-capture tt-fake-engine tt-embedded}
+[[ -n ${BENCH_BASELINE_ROOT:-} ]] && TARGETS="$TARGETS tt-baseline"
 
 # Adds run metadata to one JSON line of results.
 record() { # case target rep [extra json]
@@ -102,7 +110,7 @@ measure() { # case target rep command...
   local c=$1 target=$2 rep=$3; shift 3
   local port; port=$(port_of "$target")
   local before="" after extra="{}"
-  [[ $target == tt-fake-engine || $target == tt-embedded ]] && before=$(stats "$port")
+  [[ $target == tt-fake-engine || $target == tt-embedded || $target == tt-baseline ]] && before=$(stats "$port")
   LOAD=$(load1)
   local line; line=$("$@" | grep '^{' | tail -n 1)
   if [[ -n $before ]]; then
@@ -120,9 +128,17 @@ wrk_run() { # port shape seconds
 
 if [[ " $PARTS " == *" proxy "* ]]; then
   log "starting TruthTable: no capture, fake engine, embedded engine"
+  declare -A TT_PID
   truthtable tt-no-capture $TT_NOCAP --Audit:Endpoint="http://127.0.0.1:$FAKE_ENGINE" --Proxy:AuditedPaths:0=/bench/not-audited
+  TT_PID[tt-no-capture]=$STARTED_PID
   truthtable tt-fake-engine $TT_FAKE --Audit:Endpoint="http://127.0.0.1:$FAKE_ENGINE"
+  TT_PID[tt-fake-engine]=$STARTED_PID
   truthtable tt-embedded $TT_EMB --EmbeddedEngine:Url="http://127.0.0.1:$TT_EMB_ENGINE"
+  TT_PID[tt-embedded]=$STARTED_PID
+  if [[ -n ${BENCH_BASELINE_ROOT:-} ]]; then
+    TT_ROOT=$BENCH_BASELINE_ROOT truthtable tt-baseline $TT_BASE --Audit:Endpoint="http://127.0.0.1:$FAKE_ENGINE"
+    TT_PID[tt-baseline]=$STARTED_PID
+  fi
 
   log "warm-up (JIT, tiered compilation, connection pools)"
   for target in $TARGETS; do
@@ -144,6 +160,11 @@ if [[ " $PARTS " == *" proxy "* ]]; then
       measure sse-timing "$target" "$rep" dotnet "$LOADCLIENT" sse --url "http://127.0.0.1:$(port_of "$target")" \
         --label "$target" --streams "$SSE_STREAMS" --concurrency 4 --gap-ms "$SSE_GAP_MS"
     done
+  done
+  for target in "${!TT_PID[@]}"; do
+    LOAD=$(load1)
+    rss=$(awk '/^VmRSS:/{print $2}' "/proc/${TT_PID[$target]}/status")
+    echo "{\"kind\":\"rss\",\"rssMiB\":$((rss / 1024))}" | record rss "$target" 1
   done
 fi
 
@@ -203,10 +224,14 @@ fi
     dotnet "$LOADCLIENT" report --file "$RESULTS"
     echo
   fi
+  if grep -q '"case":"rss"' "$RESULTS"; then
+    echo "server RSS after all proxy runs: $(jq -rs 'map(select(.case=="rss")) | map("\(.target) \(.rssMiB) MiB") | join(", ")' "$RESULTS")"
+    echo
+  fi
   if grep -q '"case":"fanout"' "$RESULTS"; then
-    echo "| fan-out | subscribers | audits/s | p50 ms | p90 ms | p99 ms | max ms | received / expected | server RSS per idle connection | load1 |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-    jq -r 'select(.case=="fanout") | "| \(.target) | \(.subscribers) | \(.rate) | \(.p50) | \(.p90) | \(.p99) | \(.max) | \(.received) / \(.expected) | \(.rssPerConnectionKiB) KiB | \(.load1) |"' "$RESULTS"
+    echo "| fan-out: AuditComplete raised → received | subscribers | audits/s | p50 ms | p90 ms | p99 ms | max ms | received / expected | server cores | client cores | server RSS per idle connection | load1 |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    jq -r 'select(.case=="fanout") | "| \(.target) | \(.subscribers) | \(.rate) | \(.p50) | \(.p90) | \(.p99) | \(.max) | \(.received) / \(.expected) | \(.serverCores) | \(.clientCores) | \(.rssPerConnectionKiB) KiB | \(.load1) |"' "$RESULTS"
     echo
   fi
   if grep -q '"case":"audit-' "$RESULTS"; then

@@ -9,7 +9,7 @@ namespace TruthTable.Bench.LoadClient;
 /// </summary>
 public static class ResultTable
 {
-    private static readonly string[] Targets = ["direct", "bare-yarp", "tt-no-capture", "tt-fake-engine", "tt-embedded"];
+    private static readonly string[] Targets = ["direct", "bare-yarp", "tt-no-capture", "tt-fake-engine", "tt-embedded", "tt-baseline"];
 
     private static readonly (string Case, string Title)[] Cases =
     [
