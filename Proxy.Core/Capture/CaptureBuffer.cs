@@ -7,13 +7,22 @@ namespace TruthTable.Core.Capture;
 /// array. Past <see cref="Limit"/> it stops copying and remembers that it overflowed. Not thread-safe: one writer
 /// (the tee), then one reader (the pipeline worker), which disposes it to return the segments to the pool.
 /// </summary>
+/// <remarks>
+/// The reader gets the body as one contiguous run (JSON and SSE parsers want one span): a body that spans several
+/// segments is joined once, off the request path, into one more pooled array, instead of the reader copying it
+/// into a new array of its own.
+/// </remarks>
 public sealed class CaptureBuffer : IDisposable
 {
     private const int SegmentSize = 16 * 1024;
 
     private readonly ArrayPool<byte> _pool;
-    private readonly List<byte[]> _segments = [];
+    // Most bodies fit one segment: it is a field, and a list is only made for the segments after it.
+    private byte[]? _first;
+    private List<byte[]>? _rest;
+    private byte[]? _last;
     private int _lastSegmentLength;
+    private byte[]? _joined;
     private bool _disposed;
 
     public CaptureBuffer(int limit, ArrayPool<byte>? pool = null)
@@ -37,6 +46,7 @@ public sealed class CaptureBuffer : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         BytesSeen += data.Length;
+        ReturnJoined();
         if (Length >= Limit)
         {
             return;
@@ -45,13 +55,21 @@ public sealed class CaptureBuffer : IDisposable
         var remaining = data[..(int)Math.Min(data.Length, Limit - Length)];
         while (!remaining.IsEmpty)
         {
-            if (_segments.Count == 0 || _lastSegmentLength == _segments[^1].Length)
+            if (_last is null || _lastSegmentLength == _last.Length)
             {
-                _segments.Add(_pool.Rent(SegmentSize));
+                _last = _pool.Rent(SegmentSize);
                 _lastSegmentLength = 0;
+                if (_first is null)
+                {
+                    _first = _last;
+                }
+                else
+                {
+                    (_rest ??= []).Add(_last);
+                }
             }
 
-            var target = _segments[^1].AsSpan(_lastSegmentLength);
+            var target = _last.AsSpan(_lastSegmentLength);
             var count = Math.Min(target.Length, remaining.Length);
             remaining[..count].CopyTo(target);
             remaining = remaining[count..];
@@ -60,29 +78,37 @@ public sealed class CaptureBuffer : IDisposable
         }
     }
 
-    /// <summary>The kept bytes, valid until <see cref="Dispose"/>.</summary>
+    /// <summary>The kept bytes as one segment, valid until the next <see cref="Append"/> or <see cref="Dispose"/>.</summary>
     public ReadOnlySequence<byte> AsSequence()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_segments.Count == 0)
+        if (_first is null)
         {
             return ReadOnlySequence<byte>.Empty;
         }
 
-        if (_segments.Count == 1)
+        if (_rest is null)
         {
-            return new ReadOnlySequence<byte>(_segments[0], 0, _lastSegmentLength);
+            return new ReadOnlySequence<byte>(_first, 0, _lastSegmentLength);
         }
 
-        var first = new Segment(_segments[0].AsMemory(0, _segments[0].Length), 0);
-        var last = first;
-        for (var i = 1; i < _segments.Count; i++)
+        if (_joined is null)
         {
-            var length = i == _segments.Count - 1 ? _lastSegmentLength : _segments[i].Length;
-            last = last.Append(_segments[i].AsMemory(0, length));
+            // Every segment but the last is full (to its rented length, which the pool may make larger).
+            var joined = _pool.Rent((int)Length);
+            _first.CopyTo(joined, 0);
+            var offset = _first.Length;
+            foreach (var segment in _rest)
+            {
+                var length = ReferenceEquals(segment, _last) ? _lastSegmentLength : segment.Length;
+                segment.AsSpan(0, length).CopyTo(joined.AsSpan(offset));
+                offset += length;
+            }
+
+            _joined = joined;
         }
 
-        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
+        return new ReadOnlySequence<byte>(_joined, 0, (int)Length);
     }
 
     public void Dispose()
@@ -93,27 +119,27 @@ public sealed class CaptureBuffer : IDisposable
         }
 
         _disposed = true;
-        foreach (var segment in _segments)
+        ReturnJoined();
+        if (_first is not null)
+        {
+            _pool.Return(_first);
+        }
+
+        foreach (var segment in _rest ?? [])
         {
             _pool.Return(segment);
         }
 
-        _segments.Clear();
+        _first = _last = null;
+        _rest = null;
     }
 
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
+    private void ReturnJoined()
     {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
+        if (_joined is not null)
         {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
+            _pool.Return(_joined);
+            _joined = null;
         }
     }
 }

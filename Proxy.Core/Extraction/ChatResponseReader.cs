@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Text;
 using System.Text.Json;
 
 namespace TruthTable.Core.Extraction;
@@ -76,7 +75,7 @@ internal static class ChatResponseReader
             return false;
         }
 
-        var answer = new AnswerBuilder();
+        using var answer = new AnswerBuilder();
         var sawChoice = false;
         foreach (var choice in choices.EnumerateArray())
         {
@@ -104,7 +103,7 @@ internal static class ChatResponseReader
     {
         response = null;
         var reader = new SseEventReader(body);
-        var answer = new AnswerBuilder();
+        using var answer = new AnswerBuilder();
         string? model = null;
         var eventNumber = 0;
         while (reader.TryReadData(out var data))
@@ -116,33 +115,15 @@ internal static class ChatResponseReader
                 break;
             }
 
-            // Strict on purpose: a chunk we cannot read means the assembled answer could silently miss text.
-            if (!JsonBody.TryParseObject(data, $"stream event {eventNumber}", out var chunk, out skip))
+            // Typical chunks take the allocation-free path; the rest are read as documents below.
+            if (StreamChunkReader.TryRead(data.Span, answer, ref model))
             {
-                return false;
+                continue;
             }
 
-            using (chunk)
+            if (!TryReadChunkDocument(data, eventNumber, answer, ref model, out skip))
             {
-                var root = chunk.RootElement;
-                if (root.TryGetPropertyOfKind("error", JsonValueKind.Object, out _))
-                {
-                    skip = ExtractionOutcome.Skip(SkipReasons.UpstreamStatus, $"upstream reported an error in stream event {eventNumber}");
-                    return false;
-                }
-
-                model ??= root.GetStringOrNull("model") is { Length: > 0 } named ? named : null;
-                // Chunks without choices (e.g. the final usage chunk) carry no answer text.
-                if (root.TryGetPropertyOfKind("choices", JsonValueKind.Array, out var choices))
-                {
-                    foreach (var choice in choices.EnumerateArray())
-                    {
-                        if (IsFirstChoice(choice))
-                        {
-                            answer.Add(choice);
-                        }
-                    }
-                }
+                return false;
             }
         }
 
@@ -155,51 +136,47 @@ internal static class ChatResponseReader
         return answer.TryBuild(model, out response, out skip);
     }
 
+    private static bool TryReadChunkDocument(
+        ReadOnlyMemory<byte> data,
+        int eventNumber,
+        AnswerBuilder answer,
+        ref string? model,
+        [NotNullWhen(false)] out ExtractionOutcome? skip)
+    {
+        // Strict on purpose: a chunk we cannot read means the assembled answer could silently miss text.
+        if (!JsonBody.TryParseObject(data, $"stream event {eventNumber}", out var chunk, out skip))
+        {
+            return false;
+        }
+
+        using (chunk)
+        {
+            var root = chunk.RootElement;
+            if (root.TryGetPropertyOfKind("error", JsonValueKind.Object, out _))
+            {
+                skip = ExtractionOutcome.Skip(SkipReasons.UpstreamStatus, $"upstream reported an error in stream event {eventNumber}");
+                return false;
+            }
+
+            model ??= root.GetStringOrNull("model") is { Length: > 0 } named ? named : null;
+            // Chunks without choices (e.g. the final usage chunk) carry no answer text.
+            if (root.TryGetPropertyOfKind("choices", JsonValueKind.Array, out var choices))
+            {
+                foreach (var choice in choices.EnumerateArray())
+                {
+                    if (IsFirstChoice(choice))
+                    {
+                        answer.Add(choice);
+                    }
+                }
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Only the first choice (n = 1, the usual case) is audited; a missing index is taken as 0.</summary>
     private static bool IsFirstChoice(JsonElement choice) =>
         choice.ValueKind == JsonValueKind.Object
         && (!choice.TryGetPropertyOfKind("index", JsonValueKind.Number, out var index) || (index.TryGetInt32(out var value) && value == 0));
-
-    /// <summary>Collects answer text from a whole choice or from stream deltas, remembering why it may be empty.</summary>
-    private sealed class AnswerBuilder
-    {
-        private readonly StringBuilder _text = new();
-        private bool _sawToolCall;
-        private bool _sawRefusal;
-
-        public void Add(JsonElement choice)
-        {
-            if (choice.TryGetPropertyOfKind("message", JsonValueKind.Object, out var message)
-                || choice.TryGetPropertyOfKind("delta", JsonValueKind.Object, out message))
-            {
-                _text.Append(MessageContent.ReadContentOf(message));
-                _sawToolCall |= message.TryGetPropertyOfKind("tool_calls", JsonValueKind.Array, out var calls) && calls.GetArrayLength() > 0
-                    || message.TryGetPropertyOfKind("function_call", JsonValueKind.Object, out _);
-                _sawRefusal |= !string.IsNullOrEmpty(message.GetStringOrNull("refusal"));
-                return;
-            }
-
-            _text.Append(choice.GetStringOrNull("text"));
-        }
-
-        public bool TryBuild(
-            string? model,
-            [NotNullWhen(true)] out ParsedResponse? response,
-            [NotNullWhen(false)] out ExtractionOutcome? skip)
-        {
-            var answer = _text.ToString();
-            if (string.IsNullOrWhiteSpace(answer))
-            {
-                response = null;
-                skip = ExtractionOutcome.Skip(SkipReasons.EmptyAnswer, _sawToolCall
-                    ? "answer is a tool call, not text"
-                    : _sawRefusal ? "answer is a refusal, not text" : "answer has no text");
-                return false;
-            }
-
-            response = new ParsedResponse(model, answer);
-            skip = null;
-            return true;
-        }
-    }
 }

@@ -17,41 +17,58 @@ public sealed class RequestIdMiddleware(RequestDelegate next, ILogger<RequestIdM
     {
         var requestId = RequestId.FromHeader(context.Request.Headers[AuditHubPaths.RequestIdHeader]);
         context.Request.Headers[AuditHubPaths.RequestIdHeader] = requestId;
-        context.Items[typeof(RequestIdMiddleware)] = requestId;
-        context.Response.OnStarting(static state =>
-        {
-            var (response, id) = ((HttpResponse, string))state;
-            var upstreamId = response.Headers[AuditHubPaths.RequestIdHeader];
-            if (upstreamId.Count > 0 && upstreamId != id)
-            {
-                response.Headers[UpstreamRequestIdHeader] = upstreamId;
-            }
+        // One object per request serves as the feature, the OnStarting state and the logging scope.
+        var feature = new RequestIdFeature(requestId, context.Response);
+        context.Features.Set(feature);
+        context.Response.OnStarting(RequestIdFeature.StampResponse, feature);
 
-            response.Headers[AuditHubPaths.RequestIdHeader] = id;
-            return Task.CompletedTask;
-        }, (context.Response, requestId));
-
-        using (logger.BeginScope(new RequestIdScope(requestId)))
+        using (logger.BeginScope(feature))
         {
             await next(context);
         }
     }
+}
 
-    private sealed record RequestIdScope(string RequestId) : IReadOnlyList<KeyValuePair<string, object>>
+/// <summary>The request's id, as a request feature; also the logging scope state (<c>RequestId</c>).</summary>
+internal sealed class RequestIdFeature(string requestId, HttpResponse response) : IReadOnlyList<KeyValuePair<string, object>>
+{
+    public static readonly Func<object, Task> StampResponse = static state =>
     {
-        public KeyValuePair<string, object> this[int index] =>
-            index == 0 ? new("RequestId", RequestId) : throw new ArgumentOutOfRangeException(nameof(index));
-        public int Count => 1;
-        public IEnumerator<KeyValuePair<string, object>> GetEnumerator() { yield return this[0]; }
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
-        public override string ToString() => $"RequestId:{RequestId}";
+        var feature = (RequestIdFeature)state;
+        var headers = feature._response.Headers;
+        var upstreamId = headers[AuditHubPaths.RequestIdHeader];
+        if (upstreamId.Count > 0 && upstreamId != feature.RequestId)
+        {
+            headers[RequestIdMiddleware.UpstreamRequestIdHeader] = upstreamId;
+        }
+
+        headers[AuditHubPaths.RequestIdHeader] = feature.RequestId;
+        return Task.CompletedTask;
+    };
+
+    private readonly HttpResponse _response = response;
+
+    public string RequestId { get; } = requestId;
+
+    public int Count => 1;
+
+    public KeyValuePair<string, object> this[int index] =>
+        index == 0 ? new("RequestId", RequestId) : throw new ArgumentOutOfRangeException(nameof(index));
+
+    public IEnumerator<KeyValuePair<string, object>> GetEnumerator()
+    {
+        yield return this[0];
     }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public override string ToString() => $"RequestId:{RequestId}";
 }
 
 public static class RequestIdHttpContextExtensions
 {
     /// <summary>The request id given by <see cref="RequestIdMiddleware"/>.</summary>
     public static string GetRequestId(this HttpContext context) =>
-        context.Items[typeof(RequestIdMiddleware)] as string
+        context.Features.Get<RequestIdFeature>()?.RequestId
         ?? throw new InvalidOperationException("RequestIdMiddleware has not run for this request.");
 }

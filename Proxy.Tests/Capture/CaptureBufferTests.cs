@@ -65,4 +65,75 @@ public sealed class CaptureBufferTests
         using var buffer = new CaptureBuffer(10);
         Assert.True(buffer.AsSequence().IsEmpty);
     }
+
+    [Fact]
+    public void AsSequence_ManySegments_IsOneSegmentEqualToInput()
+    {
+        var input = Enumerable.Range(0, 40_000).Select(i => (byte)(i * 13)).ToArray();
+        using var buffer = new CaptureBuffer(1024 * 1024);
+        buffer.Append(input);
+
+        var sequence = buffer.AsSequence();
+
+        Assert.True(sequence.IsSingleSegment);
+        Assert.Equal(input, sequence.FirstSpan.ToArray());
+    }
+
+    [Fact]
+    public void AsSequence_CalledTwice_JoinsOnce()
+    {
+        var pool = new Mock<ArrayPool<byte>>();
+        pool.Setup(p => p.Rent(It.IsAny<int>())).Returns((int size) => new byte[size]);
+        using var buffer = new CaptureBuffer(100_000, pool.Object);
+        buffer.Append(new byte[40_000]);
+
+        buffer.AsSequence();
+        buffer.AsSequence();
+
+        // Three 16 KiB segments and one joined copy.
+        pool.Verify(p => p.Rent(It.IsAny<int>()), Times.Exactly(4));
+    }
+
+    [Fact]
+    public void Dispose_AfterAsSequence_ReturnsTheJoinedCopyToo()
+    {
+        var pool = new Mock<ArrayPool<byte>>();
+        pool.Setup(p => p.Rent(It.IsAny<int>())).Returns((int size) => new byte[size]);
+        var buffer = new CaptureBuffer(100_000, pool.Object);
+        buffer.Append(new byte[40_000]);
+        buffer.AsSequence();
+
+        buffer.Dispose();
+
+        pool.Verify(p => p.Return(It.IsAny<byte[]>(), It.IsAny<bool>()), Times.Exactly(4));
+    }
+
+    [Fact]
+    public void Append_AfterAsSequence_NextSequenceHasTheNewBytes()
+    {
+        using var buffer = new CaptureBuffer(100_000);
+        buffer.Append(Enumerable.Repeat((byte)1, 20_000).ToArray());
+        Assert.Equal(20_000, buffer.AsSequence().Length);
+
+        buffer.Append([2, 3]);
+
+        var bytes = buffer.AsSequence().ToArray();
+        Assert.Equal(20_002, bytes.Length);
+        Assert.Equal([1, 2, 3], bytes[19_999..]);
+    }
+
+    [Fact]
+    public void AsSequence_OneSegment_IsTheSegmentItself()
+    {
+        var pool = new Mock<ArrayPool<byte>>();
+        pool.Setup(p => p.Rent(It.IsAny<int>())).Returns((int size) => new byte[size]);
+        var buffer = new CaptureBuffer(100_000, pool.Object);
+        buffer.Append([1, 2, 3]);
+
+        Assert.Equal([1, 2, 3], buffer.AsSequence().ToArray());
+        buffer.Dispose();
+
+        pool.Verify(p => p.Rent(It.IsAny<int>()), Times.Once);
+        pool.Verify(p => p.Return(It.IsAny<byte[]>(), It.IsAny<bool>()), Times.Once);
+    }
 }

@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+using TruthTable.Contracts;
+
+namespace TruthTable.Bench.FanOut;
+
+/// <summary>
+/// N feed subscribers; direct audits at a fixed rate; for every AuditComplete each subscriber receives, the time from
+/// the server's Timestamp (when the pipeline raised the event) to receipt. Same machine, same clock; the event's
+/// Timestamp has millisecond resolution, so each figure may read up to 1 ms high. Also the server's memory per idle
+/// connection, from its RSS before and after connecting.
+/// </summary>
+public static class FanOutRun
+{
+    public static async Task RunAsync(Uri url, BenchArgs options)
+    {
+        var subscribers = options.GetInt("subscribers", 100);
+        var rate = options.GetDouble("rate", 50);
+        var seconds = options.GetDouble("duration", 10);
+        var serverPid = options.GetInt("server-pid", 0);
+        var audits = (int)(rate * seconds);
+
+        var rssBefore = Rss(serverPid);
+        var latencies = new double[(long)subscribers * audits + subscribers * 64];
+        var received = 0L;
+        var mine = new System.Collections.Concurrent.ConcurrentDictionary<string, byte>();
+        var connections = await FeedConnections.OpenManyAsync(url, subscribers, (c, _) =>
+            c.On<CompleteStamp>(nameof(IAuditClient.AuditComplete), e =>
+            {
+                var now = UnixMs();
+                if (!mine.ContainsKey(e.RequestId))
+                {
+                    return;
+                }
+
+                var slot = Interlocked.Increment(ref received) - 1;
+                if (slot < latencies.Length)
+                {
+                    latencies[slot] = now - e.Timestamp;
+                }
+            }), nameof(IAuditClient.AuditComplete));
+        await Task.Delay(TimeSpan.FromSeconds(3)); // let the server settle before reading its memory
+        var rssConnected = Rss(serverPid);
+
+        using var client = new HttpClient();
+        var serverCpuStart = CpuSeconds(serverPid);
+        var clientCpuStart = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+        var posted = 0;
+        var ticksPerAudit = Stopwatch.Frequency / rate;
+        var start = Stopwatch.GetTimestamp();
+        var sends = new List<Task>(audits);
+        var run = Guid.NewGuid().ToString("N")[..8];
+        for (var i = 0; i < audits; i++)
+        {
+            await Pacer.WaitUntilAsync(start + (long)(i * ticksPerAudit));
+            var id = $"fanout-{run}-{i}";
+            mine[id] = 0;
+            sends.Add(SendAsync(client, url, id, () => Interlocked.Increment(ref posted)));
+        }
+
+        await Task.WhenAll(sends);
+        // Wait for stragglers: until every subscriber has every event, or 10 s without progress.
+        var expected = (long)posted * subscribers;
+        var last = -1L;
+        var quietSince = Stopwatch.GetTimestamp();
+        while (Interlocked.Read(ref received) < expected && Stopwatch.GetElapsedTime(quietSince) < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(200);
+            var now = Interlocked.Read(ref received);
+            if (now != last)
+            {
+                last = now;
+                quietSince = Stopwatch.GetTimestamp();
+            }
+        }
+
+        var sendSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var serverCpu = CpuSeconds(serverPid) - serverCpuStart;
+        var clientCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - clientCpuStart;
+        var count = (int)Math.Min(Interlocked.Read(ref received), latencies.Length);
+        var p = new Percentiles(latencies.Take(count));
+        await FeedConnections.CloseAllAsync(connections);
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            kind = "fanout",
+            subscribers,
+            rate,
+            seconds,
+            posted,
+            expected,
+            received = count,
+            missing = expected - count,
+            p50 = Math.Round(p.At(50), 1),
+            p90 = Math.Round(p.At(90), 1),
+            p99 = Math.Round(p.At(99), 1),
+            max = Math.Round(p.Max, 1),
+            elapsedSeconds = Math.Round(sendSeconds, 1),
+            // CPU used while sending and receiving, in cores (2 on this machine): who is short of CPU.
+            serverCores = Math.Round(serverCpu / sendSeconds, 2),
+            clientCores = Math.Round(clientCpu / sendSeconds, 2),
+            rssBeforeMiB = rssBefore / 1024.0 / 1024,
+            rssConnectedMiB = rssConnected / 1024.0 / 1024,
+            rssPerConnectionKiB = serverPid == 0 ? double.NaN : Math.Round((rssConnected - rssBefore) / 1024.0 / subscribers, 1),
+        }, new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+    }
+
+    private static async Task SendAsync(HttpClient client, Uri url, string id, Action onPosted)
+    {
+        if (await DirectAudits.PostAsync(client, url, id))
+        {
+            onPosted();
+        }
+    }
+
+    /// <summary>Wall-clock Unix milliseconds with sub-millisecond precision.</summary>
+    private static double UnixMs() => (DateTime.UtcNow - DateTime.UnixEpoch).TotalMilliseconds;
+
+    /// <summary>User plus system CPU seconds of a process, from /proc/PID/stat (fields 14 and 15, in clock ticks).</summary>
+    private static double CpuSeconds(int pid)
+    {
+        if (pid == 0)
+        {
+            return 0;
+        }
+
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // After the command name, field 3 is index 0: utime is field 14, stime field 15. Linux uses 100 ticks/s.
+        return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0;
+    }
+
+    private static long Rss(int pid)
+    {
+        if (pid == 0)
+        {
+            return 0;
+        }
+
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+            }
+        }
+
+        return 0;
+    }
+}

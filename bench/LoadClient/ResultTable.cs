@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace TruthTable.Bench.LoadClient;
+
+/// <summary>
+/// Prints the benchmark table from the JSON lines that bench/run.sh collected: per case and target, the median
+/// over repetitions of each figure, the throughput ratio and the p99 difference against bare YARP.
+/// </summary>
+public static class ResultTable
+{
+    private static readonly string[] Targets = ["direct", "bare-yarp", "tt-no-capture", "tt-fake-engine", "tt-embedded", "tt-baseline"];
+
+    private static readonly (string Case, string Title)[] Cases =
+    [
+        ("json", "(a) small JSON, max rate (wrk)"),
+        ("json-rate", "(a) small JSON, fixed rate (LoadClient)"),
+        ("sse", "(b) SSE 200 chunks, max rate (wrk), whole stream"),
+        ("sse-ttfb", "(b) SSE time to first byte (LoadClient)"),
+        ("sse-gap", "(b) SSE gap between chunks (LoadClient)"),
+        ("big", "(c) 64 KiB JSON, max rate (wrk)"),
+    ];
+
+    public static void Print(string file)
+    {
+        var rows = File.ReadLines(file)
+            .Where(l => l.StartsWith('{'))
+            .Select(l => JsonDocument.Parse(l).RootElement.Clone())
+            .ToList();
+        Console.WriteLine("| case | target | req/s | p50 ms | p99 ms | req/s ÷ bare | Δp99 vs bare ms | runs | load1 | notes |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---|");
+        foreach (var (caseName, title) in Cases)
+        {
+            var bare = Figures(rows, caseName, "bare-yarp");
+            foreach (var target in Targets)
+            {
+                var f = Figures(rows, caseName, target);
+                if (f is null)
+                {
+                    continue;
+                }
+
+                var ratio = bare?.Rps is > 0 && f.Rps is > 0 ? (f.Rps / bare.Rps)?.ToString("0.00", CultureInfo.InvariantCulture) : "";
+                var delta = bare is null || target == "bare-yarp" ? "" : Fmt(f.P99 - bare.P99, "+0.00;-0.00");
+                Console.WriteLine($"| {title} | {target} | {Fmt(f.Rps, "0")} | {Fmt(f.P50, "0.00")} | {Fmt(f.P99, "0.00")} | {ratio} | {delta} | {f.Runs} | {Fmt(f.Load, "0.0")} | {f.Notes} |");
+            }
+        }
+    }
+
+    private sealed record Row(double? Rps, double? P50, double? P99, int Runs, double? Load, string Notes);
+
+    private static Row? Figures(List<JsonElement> rows, string caseName, string target)
+    {
+        var (source, p50, p99, rps) = caseName switch
+        {
+            "sse-ttfb" => ("sse-timing", "ttfbP50", "ttfbP99", (string?)null),
+            "sse-gap" => ("sse-timing", "gapP50", "gapP99", null),
+            "json-rate" => ("json-rate", "p50", "p99", "achievedRps"),
+            _ => (caseName, "p50", "p99", "rps"),
+        };
+        var matching = rows.Where(r => Str(r, "case") == source && Str(r, "target") == target).ToList();
+        if (matching.Count == 0)
+        {
+            return null;
+        }
+
+        var notes = new List<string>();
+        if (Median(matching, "errors") is > 0 and var errors)
+        {
+            notes.Add($"errors {errors}");
+        }
+
+        if (caseName == "sse-gap" && Median(matching, "gapMax") is { } gapMax)
+        {
+            notes.Add($"max gap {gapMax:0.0} ms, upstream every {Median(matching, "gapMs"):0} ms");
+        }
+
+        if (caseName == "json-rate" && Median(matching, "rate") is { } rate)
+        {
+            notes.Add($"target {rate:0}/s");
+        }
+
+        if (Median(matching, "auditsComplete") is { } complete)
+        {
+            notes.Add($"audited {complete:0}, failed {Median(matching, "auditsFailed"):0} (queue_full), skipped {Median(matching, "auditsSkipped"):0}");
+        }
+
+        return new Row(rps is null ? null : Median(matching, rps), Median(matching, p50), Median(matching, p99), matching.Count,
+            Median(matching, "load1"), string.Join("; ", notes));
+    }
+
+    private static string? Str(JsonElement row, string name) =>
+        row.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static double? Median(List<JsonElement> rows, string name)
+    {
+        var values = rows
+            .Select(r => r.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : (double?)null)
+            .OfType<double>()
+            .Order()
+            .ToArray();
+        if (values.Length == 0)
+        {
+            return null;
+        }
+
+        return values.Length % 2 == 1 ? values[values.Length / 2] : (values[values.Length / 2 - 1] + values[values.Length / 2]) / 2;
+    }
+
+    private static string Fmt(double? value, string format) =>
+        value is null || double.IsNaN(value.Value) ? "" : value.Value.ToString(format, CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,250 @@
+#!/usr/bin/env bash
+# TruthTable benchmark: one command, not part of CI. Builds in Release, starts the fake upstream, bare YARP, a fast
+# fake audit engine and TruthTable twice (external fake engine / embedded engine), drives load on 127.0.0.1 only,
+# and prints the tables. Every run is bounded in time; all processes it starts are stopped when it ends.
+#
+#   bench/run.sh                  # everything: proxy fanout audit micro
+#   bench/run.sh proxy            # only the proxy table (a, b, c)
+#   BENCH_REPS=1 BENCH_DURATION=5 bench/run.sh proxy   # a quick look
+#
+# Knobs: BENCH_REPS (3), BENCH_DURATION seconds per load run (10), BENCH_CONNECTIONS for wrk (16),
+# BENCH_RATE fixed rate for (a) (1000), BENCH_SSE_STREAMS (40), BENCH_SSE_GAP_MS (5), BENCH_OUT (bench/results/<date>),
+# BENCH_TARGETS (all five), BENCH_BASELINE_ROOT: another checkout of TruthTable (e.g. a git worktree of an older
+# commit); its Proxy.Host is built and measured as target "tt-baseline" (fake engine), interleaved with the others,
+# for before/after comparisons under the same machine load.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+PARTS=${*:-proxy fanout audit micro}
+REPS=${BENCH_REPS:-3}
+DURATION=${BENCH_DURATION:-10}
+CONNS=${BENCH_CONNECTIONS:-16}
+RATE=${BENCH_RATE:-1000}
+SSE_STREAMS=${BENCH_SSE_STREAMS:-40}
+SSE_GAP_MS=${BENCH_SSE_GAP_MS:-5}
+OUT=${BENCH_OUT:-$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)}
+mkdir -p "$OUT"
+RESULTS=$OUT/results.jsonl
+: > "$RESULTS"
+
+UPSTREAM=5101; BARE=5102; TT_FAKE=5103; FAKE_ENGINE=5104; TT_EMB=5105; TT_EMB_ENGINE=5106; TT_NOCAP=5109; TT_BASE=5110
+
+log() { printf '== %s (load %s)\n' "$*" "$(cut -d' ' -f1-3 /proc/loadavg)" >&2; }
+load1() { cut -d' ' -f1 /proc/loadavg; }
+
+# --- tools ------------------------------------------------------------------------------------------------------
+if ! command -v wrk >/dev/null 2>&1; then
+  log "installing wrk (Debian package)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq wrk >/dev/null
+fi
+
+log "building in Release"
+for p in Proxy.Host/Proxy.Host.csproj bench/FakeUpstream bench/BareYarp bench/FakeEngine bench/LoadClient bench/FanOut; do
+  dotnet build -c Release -v quiet -nologo "$p" >"$OUT/build.log" 2>&1 || { cat "$OUT/build.log"; exit 1; }
+done
+if [[ -n ${BENCH_BASELINE_ROOT:-} ]]; then
+  dotnet build -c Release -v quiet -nologo "$BENCH_BASELINE_ROOT/Proxy.Host/Proxy.Host.csproj" >"$OUT/build-baseline.log" 2>&1 \
+    || { cat "$OUT/build-baseline.log"; exit 1; }
+fi
+dll() { echo "$ROOT/$1/bin/Release/net10.0/$2.dll"; }
+LOADCLIENT=$(dll bench/LoadClient LoadClient)
+FANOUT=$(dll bench/FanOut FanOut)
+
+# --- processes --------------------------------------------------------------------------------------------------
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+STARTED_PID=
+start() { # name, port, command...  (sets STARTED_PID; not to be called in a subshell, so cleanup knows the pid)
+  local name=$1 port=$2; shift 2
+  "$@" >"$OUT/$name.log" 2>&1 &
+  local pid=$!
+  PIDS+=("$pid")
+  STARTED_PID=$pid
+  for _ in $(seq 1 100); do
+    if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/health"; then return; fi
+    kill -0 "$pid" 2>/dev/null || { cat "$OUT/$name.log" >&2; exit 1; }
+    sleep 0.2
+  done
+  echo "$name did not start" >&2; exit 1
+}
+
+stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+truthtable() { # name, port, engine args...  (TT_ROOT picks another checkout's build)
+  local name=$1 port=$2 root=${TT_ROOT:-$ROOT}; shift 2
+  start "$name" "$port" dotnet "$root/Proxy.Host/bin/Release/net10.0/Proxy.Host.dll" \
+    --Proxy:Upstream="http://127.0.0.1:$UPSTREAM" --Proxy:Url="http://127.0.0.1:$port" \
+    --contentRoot "$root/Proxy.Host/bin/Release/net10.0" --Hub:StatsInterval=00:00:01 "$@"
+}
+
+log "starting fake upstream, bare YARP, fake engine"
+start upstream $UPSTREAM dotnet "$(dll bench/FakeUpstream FakeUpstream)" --urls "http://127.0.0.1:$UPSTREAM"
+start bare-yarp $BARE dotnet "$(dll bench/BareYarp BareYarp)" --Upstream="http://127.0.0.1:$UPSTREAM" --Url="http://127.0.0.1:$BARE"
+# The fake engine has no /health; wait for its port instead.
+dotnet "$(dll bench/FakeEngine FakeEngine)" --Url="http://127.0.0.1:$FAKE_ENGINE" >"$OUT/fake-engine.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$FAKE_ENGINE) 2>/dev/null && break; sleep 0.2; done
+
+port_of() { case $1 in direct) echo $UPSTREAM;; bare-yarp) echo $BARE;; tt-no-capture) echo $TT_NOCAP;; tt-fake-engine) echo $TT_FAKE;; tt-embedded) echo $TT_EMB;; tt-baseline) echo $TT_BASE;; esac; }
+# tt-no-capture is TruthTable with no audited path: the host, request ids and YARP, but no tee and no audits.
+TARGETS=${BENCH_TARGETS:-direct bare-yarp tt-no-capture tt-fake-engine tt-embedded}
+[[ -n ${BENCH_BASELINE_ROOT:-} ]] && TARGETS="$TARGETS tt-baseline"
+
+# Adds run metadata to one JSON line of results.
+record() { # case target rep [extra json]
+  jq -c --arg case "$1" --arg target "$2" --argjson rep "$3" --argjson load1 "$LOAD" --argjson extra "${4:-{\}}" \
+    '. + {case:$case, target:$target, rep:$rep, load1:$load1} + $extra' >>"$RESULTS"
+}
+
+stats() { dotnet "$FANOUT" stats --url "http://127.0.0.1:$1" --wait-drain true; }
+
+# Runs one measurement; for TruthTable also the audit outcomes it caused (queue drained before and after).
+measure() { # case target rep command...
+  local c=$1 target=$2 rep=$3; shift 3
+  local port; port=$(port_of "$target")
+  local before="" after extra="{}"
+  [[ $target == tt-fake-engine || $target == tt-embedded || $target == tt-baseline ]] && before=$(stats "$port")
+  LOAD=$(load1)
+  local line; line=$("$@" | grep '^{' | tail -n 1)
+  if [[ -n $before ]]; then
+    after=$(stats "$port")
+    extra=$(jq -cn --argjson b "$before" --argjson a "$after" \
+      '{auditsComplete:($a.successful-$b.successful), auditsFailed:($a.failed-$b.failed), auditsSkipped:($a.skipped-$b.skipped)}')
+  fi
+  echo "$line" | record "$c" "$target" "$rep" "$extra"
+  log "$c $target rep $rep: $(echo "$line" | cut -c1-160)"
+}
+
+wrk_run() { # port shape seconds
+  wrk -t1 -c"$CONNS" -d"$3"s --timeout 10s -s "$ROOT/bench/wrk/chat.lua" "http://127.0.0.1:$1/v1/chat/completions" -- "$2"
+}
+
+if [[ " $PARTS " == *" proxy "* ]]; then
+  log "starting TruthTable: no capture, fake engine, embedded engine"
+  declare -A TT_PID
+  truthtable tt-no-capture $TT_NOCAP --Audit:Endpoint="http://127.0.0.1:$FAKE_ENGINE" --Proxy:AuditedPaths:0=/bench/not-audited
+  TT_PID[tt-no-capture]=$STARTED_PID
+  truthtable tt-fake-engine $TT_FAKE --Audit:Endpoint="http://127.0.0.1:$FAKE_ENGINE"
+  TT_PID[tt-fake-engine]=$STARTED_PID
+  truthtable tt-embedded $TT_EMB --EmbeddedEngine:Url="http://127.0.0.1:$TT_EMB_ENGINE"
+  TT_PID[tt-embedded]=$STARTED_PID
+  if [[ -n ${BENCH_BASELINE_ROOT:-} ]]; then
+    TT_ROOT=$BENCH_BASELINE_ROOT truthtable tt-baseline $TT_BASE --Audit:Endpoint="http://127.0.0.1:$FAKE_ENGINE"
+    TT_PID[tt-baseline]=$STARTED_PID
+  fi
+
+  log "warm-up (JIT, tiered compilation, connection pools)"
+  for target in $TARGETS; do
+    for shape in json sse big; do wrk_run "$(port_of "$target")" $shape 3 >/dev/null; done
+  done
+  stats $TT_EMB >/dev/null
+
+  for rep in $(seq 1 "$REPS"); do
+    for shape in json sse big; do
+      for target in $TARGETS; do
+        measure "$shape" "$target" "$rep" wrk_run "$(port_of "$target")" $shape "$DURATION"
+      done
+    done
+    for target in $TARGETS; do
+      measure json-rate "$target" "$rep" dotnet "$LOADCLIENT" rate --url "http://127.0.0.1:$(port_of "$target")" \
+        --label "$target" --rate "$RATE" --duration "$DURATION"
+    done
+    for target in $TARGETS; do
+      measure sse-timing "$target" "$rep" dotnet "$LOADCLIENT" sse --url "http://127.0.0.1:$(port_of "$target")" \
+        --label "$target" --streams "$SSE_STREAMS" --concurrency 4 --gap-ms "$SSE_GAP_MS"
+    done
+  done
+  for target in "${!TT_PID[@]}"; do
+    LOAD=$(load1)
+    rss=$(awk '/^VmRSS:/{print $2}' "/proc/${TT_PID[$target]}/status")
+    echo "{\"kind\":\"rss\",\"rssMiB\":$((rss / 1024))}" | record rss "$target" 1
+  done
+fi
+
+if [[ " $PARTS " == *" fanout "* ]]; then
+  log "fan-out: TruthTable with the embedded engine"
+  for n in 100 1000; do
+    for r in 50 200; do
+      # A fresh server per case, so the memory per idle connection is read from a clean start.
+      truthtable "tt-fanout-$n-$r" 5107 --EmbeddedEngine:Url="http://127.0.0.1:5108"
+      LOAD=$(load1)
+      line=$(dotnet "$FANOUT" fanout --url "http://127.0.0.1:5107" --subscribers $n --rate $r --duration "$DURATION" --server-pid "$STARTED_PID" | grep '^{' | tail -n 1)
+      echo "$line" | record fanout "n$n-r$r" 1
+      log "fanout N=$n rate=$r: $line"
+      stop "$STARTED_PID"
+    done
+  done
+fi
+
+if [[ " $PARTS " == *" audit "* ]]; then
+  for w in 1 2 4; do
+    log "audit throughput, embedded engine, $w worker(s)"
+    port=$((5110 + w)); engine=$((5120 + w))
+    truthtable "tt-workers-$w" $port --EmbeddedEngine:Url="http://127.0.0.1:$engine" --Audit:Workers=$w
+    pid=$STARTED_PID
+    for rep in $(seq 1 "$REPS"); do
+      LOAD=$(load1)
+      dotnet "$FANOUT" audit-throughput --url "http://127.0.0.1:$port" --count 2000 | grep '^{' | tail -n 1 \
+        | record audit-throughput "workers-$w" "$rep" "{\"workers\":$w}"
+      tail -n 1 "$RESULTS" >&2
+    done
+    if [[ $w == 2 ]]; then
+      for rep in $(seq 1 "$REPS"); do
+        LOAD=$(load1)
+        dotnet "$FANOUT" audit-latency --url "http://127.0.0.1:$port" --rate 20 --duration "$DURATION" | grep '^{' | tail -n 1 \
+          | record audit-latency "workers-$w" "$rep" "{\"workers\":$w}"
+        tail -n 1 "$RESULTS" >&2
+      done
+    fi
+    stop "$pid"
+  done
+fi
+
+if [[ " $PARTS " == *" micro "* ]]; then
+  log "micro-benchmarks (BenchmarkDotNet, short job)"
+  (cd "$ROOT" && dotnet run -c Release --project bench/Micro -- --filter '*' --job short --artifacts "$OUT/micro") \
+    >"$OUT/micro.log" 2>&1
+fi
+
+{
+  echo "# TruthTable benchmark $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo
+  echo "machine: $(nproc) cores, $(free -h | awk '/^Mem:/{print $2}') memory, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+  echo "command: bench/run.sh $PARTS (reps $REPS, ${DURATION}s per run, wrk -t1 -c$CONNS, fixed rate $RATE/s)"
+  echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo
+  if [[ " $PARTS " == *" proxy "* ]]; then
+    dotnet "$LOADCLIENT" report --file "$RESULTS"
+    echo
+  fi
+  if grep -q '"case":"rss"' "$RESULTS"; then
+    echo "server RSS after all proxy runs: $(jq -rs 'map(select(.case=="rss")) | map("\(.target) \(.rssMiB) MiB") | join(", ")' "$RESULTS")"
+    echo
+  fi
+  if grep -q '"case":"fanout"' "$RESULTS"; then
+    echo "| fan-out: AuditComplete raised → received | subscribers | audits/s | p50 ms | p90 ms | p99 ms | max ms | received / expected | server cores | client cores | server RSS per idle connection | load1 |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    jq -r 'select(.case=="fanout") | "| \(.target) | \(.subscribers) | \(.rate) | \(.p50) | \(.p90) | \(.p99) | \(.max) | \(.received) / \(.expected) | \(.serverCores) | \(.clientCores) | \(.rssPerConnectionKiB) KiB | \(.load1) |"' "$RESULTS"
+    echo
+  fi
+  if grep -q '"case":"audit-' "$RESULTS"; then
+    echo "| audit pipeline (embedded engine) | workers | runs | median audits/s | all runs | p50 ms | p99 ms | load1 |"
+    echo "|---|---:|---:|---:|---|---:|---:|---:|"
+    jq -rs 'map(select(.case=="audit-throughput")) | group_by(.workers)[] | (map(.auditsPerSecond)|sort) as $v
+      | "| throughput (2,000 direct audits) | \(.[0].workers) | \(length) | \($v[(length/2|floor)]) | \($v|join(", ")) | | | \(map(.load1)|join(", ")) |"' "$RESULTS"
+    jq -rs 'map(select(.case=="audit-latency")) | select(length>0) | (map(.p50)|sort) as $a | (map(.p99)|sort) as $b
+      | "| answer → AuditComplete at \(.[0].rate)/s | \(.[0].workers) | \(length) | | | \($a[(length/2|floor)]) | \($b[(length/2|floor)]) | \(map(.load1)|join(", ")) |"' "$RESULTS"
+    echo
+  fi
+  if [[ -f $OUT/micro.log ]]; then
+    sed -n '/^| Method/,/^$/p' "$OUT/micro.log" | head -n 20
+  fi
+} | tee "$OUT/report.md"
+echo "raw results: $RESULTS" >&2
