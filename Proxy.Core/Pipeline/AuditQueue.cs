@@ -16,10 +16,13 @@ public sealed class AuditQueue
     private readonly AuditEventBroadcaster _events;
     private readonly TimeProvider _timeProvider;
     private volatile bool _isOpen = true;
+    // Built once: under overload this message is raised for every exchange, on the request path.
+    private readonly string _queueFullMessage;
 
     public AuditQueue(IOptions<AuditOptions> options, AuditEventBroadcaster events, TimeProvider timeProvider)
     {
         Capacity = options.Value.QueueCapacity;
+        _queueFullMessage = $"The audit queue is full ({Capacity} jobs); the exchange was proxied but not audited.";
         _events = events;
         _timeProvider = timeProvider;
         _channel = Channel.CreateBounded<AuditJob>(new BoundedChannelOptions(Capacity)
@@ -52,7 +55,7 @@ public sealed class AuditQueue
             shuttingDown ? FailureReasons.Shutdown : FailureReasons.QueueFull,
             shuttingDown
                 ? "The audit pipeline is shutting down and takes no new jobs."
-                : $"The audit queue is full ({Capacity} jobs); the exchange was proxied but not audited.",
+                : _queueFullMessage,
             Skipped: false,
             _timeProvider.GetUtcNow().ToUnixTimeMilliseconds()),
             AuditExchangeDetails.For(job, job.Direct));
