@@ -34,8 +34,7 @@ public sealed class ExchangeCaptureMiddleware(
         var responseCapture = new CaptureBuffer(_maxCaptureBytes);
         var requestBody = request.Body;
         var responseBody = context.Response.Body;
-        var requestTee = new RequestBodyTee(requestBody, requestCapture);
-        request.Body = requestTee;
+        request.Body = new RequestBodyTee(requestBody, requestCapture);
         context.Response.Body = new ResponseBodyTee(responseBody, responseCapture);
         var completion = CaptureCompletion.UpstreamFailed;
         try

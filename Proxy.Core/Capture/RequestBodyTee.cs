@@ -6,9 +6,6 @@ namespace TruthTable.Core.Capture;
 /// </summary>
 internal sealed class RequestBodyTee(Stream inner, CaptureBuffer capture) : Stream
 {
-    /// <summary>True once the body was read to its end (a non-empty read returned 0).</summary>
-    public bool ReachedEnd { get; private set; }
-
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;
@@ -18,7 +15,7 @@ internal sealed class RequestBodyTee(Stream inner, CaptureBuffer capture) : Stre
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var read = await inner.ReadAsync(buffer, cancellationToken);
-        Observe(buffer.Span[..read], buffer.Length);
+        capture.Append(buffer.Span[..read]);
         return read;
     }
 
@@ -28,23 +25,11 @@ internal sealed class RequestBodyTee(Stream inner, CaptureBuffer capture) : Stre
     public override int Read(Span<byte> buffer)
     {
         var read = inner.Read(buffer);
-        Observe(buffer[..read], buffer.Length);
+        capture.Append(buffer[..read]);
         return read;
     }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    private void Observe(ReadOnlySpan<byte> data, int requested)
-    {
-        if (!data.IsEmpty)
-        {
-            capture.Append(data);
-        }
-        else if (requested > 0)
-        {
-            ReachedEnd = true;
-        }
-    }
 
     public override void Flush() { }
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Google.Protobuf.Collections;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
