@@ -16,6 +16,24 @@ public sealed class AuditOptions
     [Range(1, 64)]
     public int Workers { get; set; } = 2;
 
+    /// <summary>
+    /// Audits use only the CPU the proxy leaves over: while the audit queue is backed up and the thread pool is
+    /// saturated, workers hold jobs back (see <see cref="Pipeline.SpareCapacityGate"/>) and the queue overflows
+    /// instead of requests slowing down.
+    /// </summary>
+    public bool YieldToProxy { get; set; } = true;
+
+    /// <summary>
+    /// Smoothed thread-pool queue wait above which the proxy is taken to need every core (idle: a few µs; a
+    /// saturated 2-core host: 0.1 ms and more). Only consulted while the audit queue is at least half full.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.00001", "00:00:01")]
+    public TimeSpan BusyThreshold { get; set; } = TimeSpan.FromMilliseconds(0.1);
+
+    /// <summary>The longest a worker holds one job back, so audits keep trickling through at saturation.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:10")]
+    public TimeSpan MaxHold { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>One deadline for a whole audit: submit plus every poll for the result.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:30:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -8,17 +8,20 @@ namespace TruthTable.Core.Pipeline;
 /// <summary>
 /// Drains the <see cref="AuditQueue"/> with <see cref="AuditOptions.Workers"/> concurrent workers. On shutdown it
 /// stops taking jobs, drains for up to <see cref="AuditOptions.ShutdownTimeout"/>, then cancels what is in flight
-/// and fails what is left with reason shutdown.
+/// and fails what is left with reason shutdown. While the queue is at least half full, a worker waits for spare
+/// CPU before each job (<see cref="SpareCapacityGate"/>), except while draining.
 /// </summary>
 public sealed partial class AuditWorkerPool(
     AuditQueue queue,
     AuditJobProcessor processor,
+    SpareCapacityGate capacity,
     IOptions<AuditOptions> options,
     TimeProvider timeProvider,
     ILogger<AuditWorkerPool> logger) : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _abort = new();
     private Task[] _workers = [];
+    private readonly CancellationTokenSource _draining = new();
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -34,7 +37,9 @@ public sealed partial class AuditWorkerPool(
         {
             while (await queue.Reader.WaitToReadAsync(abort))
             {
-                while (queue.Reader.TryRead(out var job))
+                await WaitForSpareCapacityAsync();
+
+                if (queue.Reader.TryRead(out var job))
                 {
                     await processor.ProcessAsync(job, abort);
                 }
@@ -46,8 +51,27 @@ public sealed partial class AuditWorkerPool(
         }
     }
 
+    private async ValueTask WaitForSpareCapacityAsync()
+    {
+        // A short queue means audits keep up: no reason to hold them, whatever the cores are doing.
+        if (queue.Depth < queue.Capacity / 2)
+        {
+            return;
+        }
+
+        try
+        {
+            await capacity.WaitForSpareCapacityAsync(_draining.Token);
+        }
+        catch (OperationCanceledException) when (_draining.IsCancellationRequested)
+        {
+            // Draining: what is queued is audited now, spare capacity or not.
+        }
+    }
+
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        await _draining.CancelAsync();
         queue.Complete();
         var drained = Task.WhenAll(_workers);
         var left = options.Value.ShutdownTimeout;
@@ -79,7 +103,11 @@ public sealed partial class AuditWorkerPool(
         }
     }
 
-    public void Dispose() => _abort.Dispose();
+    public void Dispose()
+    {
+        _abort.Dispose();
+        _draining.Dispose();
+    }
 
     private static partial class Log
     {

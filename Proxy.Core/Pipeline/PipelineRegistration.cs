@@ -32,6 +32,8 @@ public static class PipelineRegistration
         services.AddSingleton<AuditQueue>();
         services.AddSingleton<OpenAiExchangeExtractor>();
         services.AddSingleton<AuditJobProcessor>();
+        services.AddSingleton<SpareCapacityGate>();
+        services.AddHostedService(sp => sp.GetRequiredService<SpareCapacityGate>());
         services.AddHostedService<AuditWorkerPool>();
 
         services.AddSingleton<AuditCircuitBreaker>();

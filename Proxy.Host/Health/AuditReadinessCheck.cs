@@ -5,7 +5,7 @@ using TruthTable.Core.Pipeline;
 namespace TruthTable.Host.Health;
 
 /// <summary>Ready when the audit service answers HealthCheck, its circuit is closed and the queue has room.</summary>
-public sealed class AuditReadinessCheck(IAuditEngineClient engine, AuditQueue queue) : IHealthCheck
+public sealed class AuditReadinessCheck(IAuditEngineClient engine, AuditQueue queue, SpareCapacityGate capacity) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -14,6 +14,9 @@ public sealed class AuditReadinessCheck(IAuditEngineClient engine, AuditQueue qu
             ["circuit"] = engine.CircuitState,
             ["queueDepth"] = queue.Depth,
             ["queueCapacity"] = queue.Capacity,
+            // Whether audits currently yield the cores to proxied requests, and how often they have.
+            ["threadPoolQueueWaitMs"] = Math.Round(capacity.QueueWait.TotalMilliseconds, 3),
+            ["auditHolds"] = capacity.Holds,
         };
         if (engine.CircuitState != "closed")
         {

@@ -70,6 +70,63 @@ public sealed class AuditPipelineTests
     }
 
     [Fact]
+    public async Task ProxyNeedsTheCores_WorkerHoldsTheJob_AuditsItWhenCapacityReturns()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        await using var pipeline = new PipelineHarness(o => (o.MaxHold, o.QueueCapacity) = (TimeSpan.FromMinutes(1), 2), clock);
+        pipeline.EngineAnswers(Completed("held"));
+        SpareCapacityGateTests.Feed(pipeline.Capacity, TimeSpan.FromMilliseconds(5));
+        await pipeline.StartAsync();
+
+        Assert.True(pipeline.EnqueueDirect("held"));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pipeline.Clients.NextAsync(TimeSpan.FromMilliseconds(300)));
+        Assert.Equal(1, pipeline.Queue.Depth);
+
+        SpareCapacityGateTests.Feed(pipeline.Capacity, TimeSpan.Zero);
+        clock.Advance(SpareCapacityGate.ProbeInterval);
+        await pipeline.Clients.NextAsync<AuditStartedEvent>();
+        Assert.Equal("held", (await pipeline.Clients.NextAsync<AuditCompleteEvent>()).RequestId);
+        Assert.Equal(1, pipeline.Capacity.Holds);
+    }
+
+    [Fact]
+    public async Task ProxyNeedsTheCores_ShortQueue_NotHeld()
+    {
+        // Capacity 10, one job: audits keep up, so the busy cores are no reason to hold (the fake clock would never end a hold).
+        await using var pipeline = new PipelineHarness(o => o.MaxHold = TimeSpan.FromMinutes(1), new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
+        pipeline.EngineAnswers(Completed("short"));
+        SpareCapacityGateTests.Feed(pipeline.Capacity, TimeSpan.FromMilliseconds(5));
+        await pipeline.StartAsync();
+
+        pipeline.EnqueueDirect("short");
+
+        await pipeline.Clients.NextAsync<AuditStartedEvent>();
+        Assert.Equal("short", (await pipeline.Clients.NextAsync<AuditCompleteEvent>()).RequestId);
+        Assert.Equal(0, pipeline.Capacity.Holds);
+    }
+
+    [Fact]
+    public async Task ProxyNeedsTheCores_ShutdownDrainsWithoutHolding()
+    {
+        await using var pipeline = new PipelineHarness(o => (o.MaxHold, o.QueueCapacity) = (TimeSpan.FromMinutes(1), 2), new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
+        pipeline.EngineAnswers(Completed("drained"));
+        SpareCapacityGateTests.Feed(pipeline.Capacity, TimeSpan.FromMilliseconds(5));
+        await pipeline.StartAsync();
+        pipeline.EnqueueDirect("drained");
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (pipeline.Capacity.Holds == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10); // until the worker holds the job; the fake clock never ends the hold
+        }
+        Assert.Equal(1, pipeline.Capacity.Holds);
+
+        await pipeline.Workers.StopAsync(CancellationToken.None);
+
+        await pipeline.Clients.NextAsync<AuditStartedEvent>();
+        Assert.Equal("drained", (await pipeline.Clients.NextAsync<AuditCompleteEvent>()).RequestId);
+    }
+
+    [Fact]
     public async Task Enqueue_QueueFull_DropsAndRaisesQueueFull()
     {
         await using var pipeline = new PipelineHarness(o => o.QueueCapacity = 2);

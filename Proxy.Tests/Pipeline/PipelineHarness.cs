@@ -27,10 +27,12 @@ internal sealed class PipelineHarness : IAsyncDisposable
     public AuditOptions Options { get; }
     public AuditQueue Queue { get; }
     public AuditWorkerPool Workers { get; }
+    /// <summary>Not started: it reports spare capacity until a test feeds it queue waits (<c>Observe</c>).</summary>
+    public SpareCapacityGate Capacity { get; }
     public AuditStateCache States { get; }
     private readonly SignalRAuditEventSink _sink;
 
-    public PipelineHarness(Action<AuditOptions>? configure = null)
+    public PipelineHarness(Action<AuditOptions>? configure = null, TimeProvider? capacityClock = null)
     {
         Options = new AuditOptions
         {
@@ -56,7 +58,8 @@ internal sealed class PipelineHarness : IAsyncDisposable
         var proxy = Microsoft.Extensions.Options.Options.Create(new ProxyOptions { Upstream = new Uri("http://upstream.test") });
         var processor = new AuditJobProcessor(engine, new OpenAiExchangeExtractor(), events, proxy, TimeProvider.System,
             NullLogger<AuditJobProcessor>.Instance);
-        Workers = new AuditWorkerPool(Queue, processor, audit, TimeProvider.System, NullLogger<AuditWorkerPool>.Instance);
+        Capacity = new SpareCapacityGate(audit, capacityClock ?? TimeProvider.System);
+        Workers = new AuditWorkerPool(Queue, processor, Capacity, audit, TimeProvider.System, NullLogger<AuditWorkerPool>.Instance);
     }
 
     public async Task StartAsync()

@@ -1,0 +1,90 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using TruthTable.Core.Configuration;
+
+namespace TruthTable.Core.Pipeline;
+
+/// <summary>
+/// Lets audit work run on the CPU the proxy leaves over. Requests and audits share one thread pool, so a probe
+/// queued to it every <see cref="ProbeInterval"/> waits longer to run when the cores are saturated. While that
+/// wait, smoothed, is above <see cref="AuditOptions.BusyThreshold"/>, workers hold each job back for up to
+/// <see cref="AuditOptions.MaxHold"/>: the queue fills and overflows (queue_full, counted and reported) instead of
+/// the proxied requests slowing down, and audits still trickle through at saturation.
+/// </summary>
+public sealed class SpareCapacityGate(IOptions<AuditOptions> options, TimeProvider timeProvider) : BackgroundService
+{
+    public static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(5);
+
+    private readonly bool _enabled = options.Value.YieldToProxy;
+    private readonly long _busyThresholdTicks = options.Value.BusyThreshold.Ticks;
+    private readonly TimeSpan _maxHold = options.Value.MaxHold;
+    private long _smoothedWaitTicks;
+    private long _holds;
+
+    /// <summary>How long work queued to the thread pool waits before it runs, smoothed over about 20 ms.</summary>
+    public TimeSpan QueueWait => TimeSpan.FromTicks(Volatile.Read(ref _smoothedWaitTicks));
+
+    public bool IsBusy => _enabled && Volatile.Read(ref _smoothedWaitTicks) > _busyThresholdTicks;
+
+    /// <summary>Jobs that were held back at least once because the proxy needed the cores.</summary>
+    public long Holds => Interlocked.Read(ref _holds);
+
+    /// <summary>Returns at once when there is spare capacity; otherwise when there is, or after MaxHold.</summary>
+    public ValueTask WaitForSpareCapacityAsync(CancellationToken cancellationToken) =>
+        IsBusy ? HoldAsync(cancellationToken) : ValueTask.CompletedTask;
+
+    private async ValueTask HoldAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _holds);
+        var started = timeProvider.GetTimestamp();
+        while (IsBusy && timeProvider.GetElapsedTime(started) < _maxHold)
+        {
+            await Task.Delay(ProbeInterval, timeProvider, cancellationToken);
+        }
+    }
+
+    /// <summary>Feeds one measured queue wait into the moving average (exponential, weight 1/4).</summary>
+    internal void Observe(TimeSpan queueWait)
+    {
+        var smoothed = Volatile.Read(ref _smoothedWaitTicks);
+        Volatile.Write(ref _smoothedWaitTicks, smoothed + (queueWait.Ticks - smoothed) / 4);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_enabled)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(ProbeInterval, timeProvider);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                Observe(await QueueWaitProbe.MeasureAsync(timeProvider));
+            }
+        }
+        finally
+        {
+            // Stopped: never leave workers held back by a stale reading.
+            Volatile.Write(ref _smoothedWaitTicks, 0);
+        }
+    }
+
+    /// <summary>A work item on the global queue, where new requests' work lands too, that reports its wait.</summary>
+    private sealed class QueueWaitProbe(TimeProvider timeProvider) : IThreadPoolWorkItem
+    {
+        private readonly long _queuedAt = timeProvider.GetTimestamp();
+        private readonly TaskCompletionSource<TimeSpan> _ran = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public static Task<TimeSpan> MeasureAsync(TimeProvider timeProvider)
+        {
+            var probe = new QueueWaitProbe(timeProvider);
+            ThreadPool.UnsafeQueueUserWorkItem(probe, preferLocal: false);
+            return probe._ran.Task;
+        }
+
+        public void Execute() => _ran.TrySetResult(timeProvider.GetElapsedTime(_queuedAt));
+    }
+}

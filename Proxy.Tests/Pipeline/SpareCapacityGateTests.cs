@@ -1,0 +1,120 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using TruthTable.Core.Configuration;
+using TruthTable.Core.Pipeline;
+
+namespace TruthTable.Tests.Pipeline;
+
+public sealed class SpareCapacityGateTests
+{
+    private static readonly TimeSpan Saturated = TimeSpan.FromMilliseconds(5);
+
+    private static SpareCapacityGate Gate(TimeProvider clock, Action<AuditOptions>? configure = null)
+    {
+        var options = new AuditOptions();
+        configure?.Invoke(options);
+        return new SpareCapacityGate(Options.Create(options), clock);
+    }
+
+    internal static void Feed(SpareCapacityGate gate, TimeSpan queueWait, int probes = 24)
+    {
+        for (var i = 0; i < probes; i++)
+        {
+            gate.Observe(queueWait);
+        }
+    }
+
+    [Fact]
+    public void Busy_OnlyWhileTheSmoothedQueueWaitIsAboveTheThreshold()
+    {
+        var gate = Gate(new FakeTimeProvider());
+        Assert.False(gate.IsBusy);
+
+        Feed(gate, Saturated);
+        Assert.True(gate.IsBusy);
+        Assert.InRange(gate.QueueWait, TimeSpan.FromMilliseconds(4), Saturated);
+
+        Feed(gate, TimeSpan.Zero);
+        Assert.False(gate.IsBusy);
+    }
+
+    [Fact]
+    public void OneSlowProbe_IsSmoothedAway()
+    {
+        var gate = Gate(new FakeTimeProvider());
+
+        gate.Observe(TimeSpan.FromMilliseconds(0.3)); // a quarter of it: 75 µs, under the 100 µs threshold
+
+        Assert.False(gate.IsBusy);
+        Assert.Equal(TimeSpan.FromMilliseconds(0.075), gate.QueueWait);
+    }
+
+    [Fact]
+    public async Task Busy_HoldsUntilCapacityReturns()
+    {
+        var clock = new FakeTimeProvider();
+        var gate = Gate(clock);
+        Feed(gate, Saturated);
+
+        var wait = gate.WaitForSpareCapacityAsync(CancellationToken.None).AsTask();
+        clock.Advance(SpareCapacityGate.ProbeInterval);
+        Assert.False(wait.IsCompleted);
+
+        Feed(gate, TimeSpan.Zero);
+        clock.Advance(SpareCapacityGate.ProbeInterval);
+        await wait.WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(1, gate.Holds);
+    }
+
+    [Fact]
+    public async Task StaysBusy_GivesUpAfterMaxHold_SoAuditsStillTrickleThrough()
+    {
+        var clock = new FakeTimeProvider();
+        var gate = Gate(clock, o => o.MaxHold = TimeSpan.FromMilliseconds(50));
+        Feed(gate, Saturated);
+
+        var wait = gate.WaitForSpareCapacityAsync(CancellationToken.None).AsTask();
+        for (var i = 0; i < 9; i++)
+        {
+            clock.Advance(SpareCapacityGate.ProbeInterval);
+        }
+        Assert.False(wait.IsCompleted); // 45 ms held
+
+        clock.Advance(SpareCapacityGate.ProbeInterval);
+        await wait.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.True(gate.IsBusy);
+    }
+
+    [Fact]
+    public void YieldToProxyOff_NeverHolds()
+    {
+        var gate = Gate(new FakeTimeProvider(), o => o.YieldToProxy = false);
+        Feed(gate, Saturated);
+
+        Assert.False(gate.IsBusy);
+        Assert.True(gate.WaitForSpareCapacityAsync(CancellationToken.None).IsCompletedSuccessfully);
+        Assert.Equal(0, gate.Holds);
+    }
+
+    [Fact]
+    public async Task Started_ProbesTheThreadPool_AndForgetsTheReadingWhenStopped()
+    {
+        var gate = Gate(TimeProvider.System);
+        Feed(gate, TimeSpan.FromTicks(1)); // any reading the probes replace
+
+        await gate.StartAsync(CancellationToken.None);
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        var first = gate.QueueWait;
+        while (gate.QueueWait == first && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(SpareCapacityGate.ProbeInterval);
+        }
+        Assert.NotEqual(first, gate.QueueWait);
+
+        Feed(gate, Saturated);
+        await gate.StopAsync(CancellationToken.None);
+        Assert.Equal(TimeSpan.Zero, gate.QueueWait);
+        Assert.False(gate.IsBusy);
+    }
+}
