@@ -2,6 +2,8 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using TruthTable.Contracts;
 using TruthTable.Core.History;
+using TruthTable.Core.Pipeline;
+using TruthTable.Tests.Pipeline;
 
 namespace TruthTable.Tests.History;
 
@@ -48,6 +50,29 @@ public sealed class AuditHistoryWriterTests
         Assert.Equal((AuditOutcomes.Failed, "timeout"), (failed.Outcome, failed.Reason));
         Assert.Equal((AuditOutcomes.Skipped, "upstream_status", 503), (skipped.Outcome, skipped.Reason, skipped.UpstreamStatus!.Value));
         Assert.Null(skipped.Grade);
+    }
+
+    [Fact]
+    public async Task Backlog_ProxyNeedsTheCores_HeldUntilCapacityReturns()
+    {
+        await using var history = await HistoryHarness.StartAsync(o => (o.QueueCapacity, o.BatchSize) = (4, 4));
+        SpareCapacityGateTests.Feed(history.Capacity, TimeSpan.FromMilliseconds(5));
+
+        history.Sink.Publish(HistoryEvents.Failed("h1"));
+        history.Sink.Publish(HistoryEvents.Failed("h2")); // half the queue: behind
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (history.Capacity.Holds == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10); // until the writer holds; the fake clock never ends a hold
+        }
+        Assert.Equal(1, history.Capacity.Holds);
+        Assert.Equal(0, history.Queue.Written);
+
+        SpareCapacityGateTests.Feed(history.Capacity, TimeSpan.Zero);
+        history.Time.Advance(SpareCapacityGate.ProbeInterval);
+        await history.FlushAsync();
+
+        Assert.Equal(["h1", "h2"], (await history.AllAsync()).Select(a => a.RequestId).Order());
     }
 
     [Fact]

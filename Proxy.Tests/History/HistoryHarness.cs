@@ -3,7 +3,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 using TruthTable.Core.Events;
+using TruthTable.Core.Configuration;
 using TruthTable.Core.History;
+using TruthTable.Core.Pipeline;
 
 namespace TruthTable.Tests.History;
 
@@ -26,7 +28,8 @@ internal sealed class HistoryHarness : IAsyncDisposable
         Queue = new HistoryQueue(wrapped);
         SinkLog = new RecordingLogger<AuditHistorySink>();
         Sink = new AuditHistorySink(Queue, time, SinkLog);
-        Writer = new AuditHistoryWriter(Database, Queue, wrapped, time, NullLogger<AuditHistoryWriter>.Instance);
+        Capacity = new SpareCapacityGate(Microsoft.Extensions.Options.Options.Create(new AuditOptions()), time);
+        Writer = new AuditHistoryWriter(Database, Queue, Capacity, wrapped, time, NullLogger<AuditHistoryWriter>.Instance);
         Reader = new AuditHistoryReader(Database, time, NullLogger<AuditHistoryReader>.Instance);
         Retention = new HistoryRetention(Database, wrapped, time, NullLogger<HistoryRetention>.Instance);
     }
@@ -39,6 +42,8 @@ internal sealed class HistoryHarness : IAsyncDisposable
     public RecordingLogger<AuditHistorySink> SinkLog { get; }
     public AuditHistorySink Sink { get; }
     public AuditHistoryWriter Writer { get; }
+    /// <summary>Not started: spare capacity until a test feeds it queue waits.</summary>
+    public SpareCapacityGate Capacity { get; }
     public AuditHistoryReader Reader { get; }
     public HistoryRetention Retention { get; }
 

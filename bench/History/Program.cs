@@ -14,6 +14,7 @@ using TruthTable.Contracts;
 using TruthTable.Core.Configuration;
 using TruthTable.Core.Events;
 using TruthTable.Core.History;
+using TruthTable.Core.Pipeline;
 
 var config = new ConfigurationBuilder().AddCommandLine(args).Build();
 var audits = config.GetValue("audits", 10_000);
@@ -126,7 +127,8 @@ static async Task<(double RowsPerSecond, long Batches, double Megabytes)> DrainA
         using var database = new HistoryDatabase(options, environment, loggers.CreateLogger<HistoryDatabase>());
         var queue = new HistoryQueue(options);
         var sink = new AuditHistorySink(queue, TimeProvider.System, loggers.CreateLogger<AuditHistorySink>());
-        using var writer = new AuditHistoryWriter(database, queue, options, TimeProvider.System, loggers.CreateLogger<AuditHistoryWriter>());
+        using var writer = new AuditHistoryWriter(database, queue,
+            new SpareCapacityGate(Options.Create(new AuditOptions()), TimeProvider.System), options, TimeProvider.System, loggers.CreateLogger<AuditHistoryWriter>());
         for (var i = 0; i < audits; i++)
         {
             var requestId = $"d-{i}";
