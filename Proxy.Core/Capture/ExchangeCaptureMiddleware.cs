@@ -12,7 +12,8 @@ namespace TruthTable.Core.Capture;
 /// <summary>
 /// Runs inside YARP's proxy pipeline. For audited routes it swaps the request and response bodies for tees that
 /// copy into pooled, bounded buffers while the bytes flow (never buffering the stream), then hands the copy to
-/// the audit queue without waiting. Everything else passes through untouched.
+/// the audit queue without waiting. Everything else passes through untouched, and so does an audited exchange
+/// that arrives while the queue is full (it is reported as queue_full without being copied).
 /// </summary>
 public sealed class ExchangeCaptureMiddleware(
     RequestDelegate next, AuditQueue queue, IOptions<ProxyOptions> options, TimeProvider timeProvider)
@@ -27,6 +28,21 @@ public sealed class ExchangeCaptureMiddleware(
         if (!HttpMethods.IsPost(request.Method) || !_auditedPaths.Contains(request.Path.Value ?? ""))
         {
             await next(context);
+            return;
+        }
+
+        if (!queue.HasRoom)
+        {
+            // Overloaded: the copy could not be queued anyway, so do not make it; the outcome is the same queue_full.
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                queue.RejectUncaptured(context.GetRequestId(), request.Path.Value ?? "", context.Response.StatusCode);
+            }
+
             return;
         }
 

@@ -62,6 +62,16 @@ public sealed class AuditQueue
         return false;
     }
 
+    /// <summary>
+    /// Reports an exchange that was proxied without a copy because the queue was already full when it arrived:
+    /// the same queue_full outcome a rejected job gets, without the cost of capturing it first.
+    /// </summary>
+    public void RejectUncaptured(string requestId, string route, int upstreamStatus) =>
+        _events.Failed(new AuditFailedEvent(
+            requestId, FailureReasons.QueueFull, _queueFullMessage, Skipped: false,
+            _timeProvider.GetUtcNow().ToUnixTimeMilliseconds()),
+            new AuditExchangeDetails(route, upstreamStatus, "", null, null, null));
+
     /// <summary>Stops taking jobs; what is queued can still be read.</summary>
     internal void Complete()
     {
