@@ -35,18 +35,38 @@ public sealed class AuditQueue
 
     public int Capacity { get; }
 
-    public int Depth => _channel.Reader.Count;
+    // Counted here rather than read from the channel: a bounded channel's Count takes its lock, and every
+    // audited request asks (HasRoom) while the workers read.
+    private int _depth;
+
+    public int Depth => Volatile.Read(ref _depth);
 
     public bool HasRoom => Depth < Capacity;
 
-    internal ChannelReader<AuditJob> Reader => _channel.Reader;
+    internal ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken) =>
+        _channel.Reader.WaitToReadAsync(cancellationToken);
+
+    internal bool TryDequeue([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out AuditJob? job)
+    {
+        if (!_channel.Reader.TryRead(out job))
+        {
+            return false;
+        }
+
+        Interlocked.Decrement(ref _depth);
+        return true;
+    }
 
     public bool TryEnqueue(AuditJob job)
     {
+        // Counted before the write, so a worker that reads the job at once never takes the count below zero.
+        Interlocked.Increment(ref _depth);
         if (_channel.Writer.TryWrite(job))
         {
             return true;
         }
+
+        Interlocked.Decrement(ref _depth);
 
         var shuttingDown = !_isOpen;
         job.Dispose();

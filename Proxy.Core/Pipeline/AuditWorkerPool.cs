@@ -35,11 +35,11 @@ public sealed partial class AuditWorkerPool(
     {
         try
         {
-            while (await queue.Reader.WaitToReadAsync(abort))
+            while (await queue.WaitToReadAsync(abort))
             {
                 await WaitForSpareCapacityAsync();
 
-                if (queue.Reader.TryRead(out var job))
+                if (queue.TryDequeue(out var job))
                 {
                     await processor.ProcessAsync(job, abort);
                 }
@@ -87,7 +87,7 @@ public sealed partial class AuditWorkerPool(
         }
 
         var failed = 0;
-        while (queue.Reader.TryRead(out var job))
+        while (queue.TryDequeue(out var job))
         {
             using (job)
             {

@@ -19,12 +19,17 @@ public sealed class SpareCapacityGate(IOptions<AuditOptions> options, TimeProvid
     private readonly long _busyThresholdTicks = options.Value.BusyThreshold.Ticks;
     private readonly TimeSpan _maxHold = options.Value.MaxHold;
     private long _smoothedWaitTicks;
+    private volatile bool _busy;
     private long _holds;
 
     /// <summary>How long work queued to the thread pool waits before it runs, smoothed over about 20 ms.</summary>
     public TimeSpan QueueWait => TimeSpan.FromTicks(Volatile.Read(ref _smoothedWaitTicks));
 
-    public bool IsBusy => _enabled && Volatile.Read(ref _smoothedWaitTicks) > _busyThresholdTicks;
+    /// <summary>
+    /// Busy from when the smoothed wait passes the threshold until it falls under half of it: near the threshold a
+    /// saturated host would otherwise flip between the two states and let audits through at full speed half the time.
+    /// </summary>
+    public bool IsBusy => _enabled && _busy;
 
     /// <summary>Jobs that were held back at least once because the proxy needed the cores.</summary>
     public long Holds => Interlocked.Read(ref _holds);
@@ -47,7 +52,16 @@ public sealed class SpareCapacityGate(IOptions<AuditOptions> options, TimeProvid
     internal void Observe(TimeSpan queueWait)
     {
         var smoothed = Volatile.Read(ref _smoothedWaitTicks);
-        Volatile.Write(ref _smoothedWaitTicks, smoothed + (queueWait.Ticks - smoothed) / 4);
+        smoothed += (queueWait.Ticks - smoothed) / 4;
+        Volatile.Write(ref _smoothedWaitTicks, smoothed);
+        if (smoothed > _busyThresholdTicks)
+        {
+            _busy = true;
+        }
+        else if (smoothed < _busyThresholdTicks / 2)
+        {
+            _busy = false;
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -69,6 +83,7 @@ public sealed class SpareCapacityGate(IOptions<AuditOptions> options, TimeProvid
         {
             // Stopped: never leave workers held back by a stale reading.
             Volatile.Write(ref _smoothedWaitTicks, 0);
+            _busy = false;
         }
     }
 

@@ -53,13 +53,13 @@ public sealed class AuditHistoryWriterTests
     }
 
     [Fact]
-    public async Task Backlog_ProxyNeedsTheCores_HeldUntilCapacityReturns()
+    public async Task ProxyNeedsTheCores_RowsHeldUntilCapacityReturns()
     {
-        await using var history = await HistoryHarness.StartAsync(o => (o.QueueCapacity, o.BatchSize) = (4, 4));
+        await using var history = await HistoryHarness.StartAsync();
         SpareCapacityGateTests.Feed(history.Capacity, TimeSpan.FromMilliseconds(5));
 
         history.Sink.Publish(HistoryEvents.Failed("h1"));
-        history.Sink.Publish(HistoryEvents.Failed("h2")); // half the queue: behind
+        history.Sink.Publish(HistoryEvents.Failed("h2"));
         var deadline = DateTime.UtcNow.AddSeconds(5);
         while (history.Capacity.Holds == 0 && DateTime.UtcNow < deadline)
         {

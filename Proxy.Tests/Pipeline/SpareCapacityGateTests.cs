@@ -39,6 +39,21 @@ public sealed class SpareCapacityGateTests
     }
 
     [Fact]
+    public void NearTheThreshold_StaysBusyUntilUnderHalfOfIt()
+    {
+        var gate = Gate(new FakeTimeProvider());
+        Feed(gate, TimeSpan.FromMilliseconds(0.2));
+        Assert.True(gate.IsBusy);
+
+        Feed(gate, TimeSpan.FromMilliseconds(0.07)); // under the 100 µs threshold, over half of it
+        Assert.False(gate.QueueWait > TimeSpan.FromMilliseconds(0.1));
+        Assert.True(gate.IsBusy);
+
+        Feed(gate, TimeSpan.FromMilliseconds(0.03));
+        Assert.False(gate.IsBusy);
+    }
+
+    [Fact]
     public void OneSlowProbe_IsSmoothedAway()
     {
         var gate = Gate(new FakeTimeProvider());
