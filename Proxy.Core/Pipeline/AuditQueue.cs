@@ -67,30 +67,29 @@ public sealed class AuditQueue
         }
 
         Interlocked.Decrement(ref _depth);
-
-        var shuttingDown = !_isOpen;
         job.Dispose();
-        _events.Failed(new AuditFailedEvent(
-            job.RequestId,
-            shuttingDown ? FailureReasons.Shutdown : FailureReasons.QueueFull,
-            shuttingDown
-                ? "The audit pipeline is shutting down and takes no new jobs."
-                : _queueFullMessage,
-            Skipped: false,
-            _timeProvider.GetUtcNow().ToUnixTimeMilliseconds()),
-            AuditExchangeDetails.For(job, job.Direct));
+        Reject(job.RequestId, AuditExchangeDetails.For(job, job.Direct));
         return false;
     }
 
     /// <summary>
     /// Reports an exchange that was proxied without a copy because the queue was already full when it arrived:
-    /// the same queue_full outcome a rejected job gets, without the cost of capturing it first.
+    /// the outcome a rejected job gets, without the cost of capturing it first.
     /// </summary>
     public void RejectUncaptured(string requestId, string route, int upstreamStatus) =>
+        Reject(requestId, new AuditExchangeDetails(route, upstreamStatus, "", null, null, null));
+
+    private void Reject(string requestId, AuditExchangeDetails details)
+    {
+        var shuttingDown = !_isOpen;
         _events.Failed(new AuditFailedEvent(
-            requestId, FailureReasons.QueueFull, _queueFullMessage, Skipped: false,
+            requestId,
+            shuttingDown ? FailureReasons.Shutdown : FailureReasons.QueueFull,
+            shuttingDown ? "The audit pipeline is shutting down and takes no new jobs." : _queueFullMessage,
+            Skipped: false,
             _timeProvider.GetUtcNow().ToUnixTimeMilliseconds()),
-            new AuditExchangeDetails(route, upstreamStatus, "", null, null, null));
+            details);
+    }
 
     /// <summary>Stops taking jobs; what is queued can still be read.</summary>
     internal void Complete()
