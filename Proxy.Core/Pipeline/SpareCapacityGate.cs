@@ -7,9 +7,9 @@ namespace TruthTable.Core.Pipeline;
 /// <summary>
 /// Lets audit work run on the CPU the proxy leaves over. Requests and audits share one thread pool, so a probe
 /// queued to it every <see cref="ProbeInterval"/> waits longer to run when the cores are saturated. While that
-/// wait, smoothed, is above <see cref="AuditOptions.BusyThreshold"/>, workers hold each job back for up to
-/// <see cref="AuditOptions.MaxHold"/>: the queue fills and overflows (queue_full, counted and reported) instead of
-/// the proxied requests slowing down, and audits still trickle through at saturation.
+/// wait, smoothed, is above <see cref="AuditOptions.BusyThreshold"/>, the audit workers (when their queue is backed
+/// up) and the history writer hold their next job or batch for up to <see cref="AuditOptions.MaxHold"/>: the queues
+/// overflow (counted and reported) instead of the proxied requests slowing down, and audits still trickle through.
 /// </summary>
 public sealed class SpareCapacityGate(IOptions<AuditOptions> options, TimeProvider timeProvider) : BackgroundService
 {
@@ -31,7 +31,7 @@ public sealed class SpareCapacityGate(IOptions<AuditOptions> options, TimeProvid
     /// </summary>
     public bool IsBusy => _enabled && _busy;
 
-    /// <summary>Jobs that were held back at least once because the proxy needed the cores.</summary>
+    /// <summary>Audit jobs and history batches held back at least once because the proxy needed the cores.</summary>
     public long Holds => Interlocked.Read(ref _holds);
 
     /// <summary>Returns at once when there is spare capacity; otherwise when there is, or after MaxHold.</summary>
