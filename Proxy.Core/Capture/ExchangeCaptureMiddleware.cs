@@ -13,7 +13,8 @@ namespace TruthTable.Core.Capture;
 /// Runs inside YARP's proxy pipeline. For audited routes it swaps the request and response bodies for tees that
 /// copy into pooled, bounded buffers while the bytes flow (never buffering the stream), then hands the copy to
 /// the audit queue without waiting. Everything else passes through untouched, and so does an audited exchange
-/// that arrives while the queue is full (it is reported as queue_full without being copied).
+/// that finds no slot to reserve in the queue (it is reported as queue_full without being copied): reserving first
+/// means that under overload no exchange is copied only to be turned away at the end.
 /// </summary>
 public sealed class ExchangeCaptureMiddleware(
     RequestDelegate next, AuditQueue queue, IOptions<ProxyOptions> options, TimeProvider timeProvider)
@@ -31,7 +32,7 @@ public sealed class ExchangeCaptureMiddleware(
             return;
         }
 
-        if (!queue.HasRoom)
+        if (!queue.TryReserve())
         {
             // Overloaded: the copy could not be queued anyway, so do not make it; the outcome is the same queue_full.
             try
@@ -72,7 +73,7 @@ public sealed class ExchangeCaptureMiddleware(
                 requestCapture,
                 responseCapture,
                 completion);
-            queue.TryEnqueue(AuditJob.ForCapture(exchange, timeProvider.GetTimestamp()));
+            queue.EnqueueReserved(AuditJob.ForCapture(exchange, timeProvider.GetTimestamp()));
         }
     }
 

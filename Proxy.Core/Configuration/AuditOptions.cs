@@ -10,6 +10,7 @@ public sealed class AuditOptions
     /// <summary>An external audit engine (e.g. the Python engine). Empty: the embedded engine is started and used.</summary>
     public Uri? Endpoint { get; set; }
 
+    /// <summary>Most exchanges held for auditing: waiting for a worker plus being captured (streams in flight).</summary>
     [Range(1, 1_000_000)]
     public int QueueCapacity { get; set; } = 1000;
 

@@ -7,8 +7,9 @@ using TruthTable.Core.Events;
 namespace TruthTable.Core.Pipeline;
 
 /// <summary>
-/// The bounded hand-off from the request path to the audit workers. <see cref="TryEnqueue"/> never blocks: when
-/// the queue is full or shutting down, the job is dropped and reported as AuditFailed, so nothing disappears.
+/// The bounded hand-off from the request path to the audit workers. Nothing here blocks: when the queue is full
+/// or shutting down, the job is dropped and reported as AuditFailed, so nothing disappears. Proxied exchanges
+/// reserve their slot before they are copied (<see cref="TryReserve"/>), direct audits enqueue in one step.
 /// </summary>
 public sealed class AuditQueue
 {
@@ -36,12 +37,57 @@ public sealed class AuditQueue
     public int Capacity { get; }
 
     // Counted here rather than read from the channel: a bounded channel's Count takes its lock, and every
-    // audited request asks (HasRoom) while the workers read.
-    private int _depth;
+    // audited request asks while the workers read. _claimed is the queued jobs plus the slots reserved by
+    // exchanges still being captured; it never exceeds Capacity, so a reserved job always fits in the channel.
+    private int _queued;
+    private int _claimed;
 
-    public int Depth => Volatile.Read(ref _depth);
+    /// <summary>Jobs waiting for a worker.</summary>
+    public int Depth => Volatile.Read(ref _queued);
 
-    public bool HasRoom => Depth < Capacity;
+    /// <summary>Exchanges being captured now, each holding a slot reserved for its job.</summary>
+    public int Reserved => Math.Max(0, Volatile.Read(ref _claimed) - Depth);
+
+    public bool HasRoom => Volatile.Read(ref _claimed) < Capacity;
+
+    /// <summary>
+    /// Claims a slot for a job that will be handed over later (<see cref="EnqueueReserved"/>): an exchange reserves
+    /// before it is copied, so under overload only exchanges that will fit are captured at all, and the queue bounds
+    /// the copies being taken as well as those waiting.
+    /// </summary>
+    public bool TryReserve()
+    {
+        var claimed = Volatile.Read(ref _claimed);
+        while (claimed < Capacity)
+        {
+            var seen = Interlocked.CompareExchange(ref _claimed, claimed + 1, claimed);
+            if (seen == claimed)
+            {
+                return true;
+            }
+
+            claimed = seen;
+        }
+
+        return false;
+    }
+
+    /// <summary>Hands over the job of a slot taken with <see cref="TryReserve"/>; refused only while shutting down.</summary>
+    public bool EnqueueReserved(AuditJob job)
+    {
+        // Counted before the write, so a worker that reads the job at once never takes the count below zero.
+        Interlocked.Increment(ref _queued);
+        if (_channel.Writer.TryWrite(job))
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _queued);
+        Interlocked.Decrement(ref _claimed);
+        job.Dispose();
+        Reject(job.RequestId, AuditExchangeDetails.For(job, job.Direct));
+        return false;
+    }
 
     internal ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken) =>
         _channel.Reader.WaitToReadAsync(cancellationToken);
@@ -53,20 +99,18 @@ public sealed class AuditQueue
             return false;
         }
 
-        Interlocked.Decrement(ref _depth);
+        Interlocked.Decrement(ref _queued);
+        Interlocked.Decrement(ref _claimed);
         return true;
     }
 
     public bool TryEnqueue(AuditJob job)
     {
-        // Counted before the write, so a worker that reads the job at once never takes the count below zero.
-        Interlocked.Increment(ref _depth);
-        if (_channel.Writer.TryWrite(job))
+        if (TryReserve())
         {
-            return true;
+            return EnqueueReserved(job);
         }
 
-        Interlocked.Decrement(ref _depth);
         job.Dispose();
         Reject(job.RequestId, AuditExchangeDetails.For(job, job.Direct));
         return false;

@@ -14,6 +14,7 @@ public sealed class AuditReadinessCheck(IAuditEngineClient engine, AuditQueue qu
             ["circuit"] = engine.CircuitState,
             ["queueDepth"] = queue.Depth,
             ["queueCapacity"] = queue.Capacity,
+            ["queueReserved"] = queue.Reserved,
             // Whether audits currently yield the cores to proxied requests, and how often they have.
             ["threadPoolQueueWaitMs"] = Math.Round(capacity.QueueWait.TotalMilliseconds, 3),
             ["auditHolds"] = capacity.Holds,

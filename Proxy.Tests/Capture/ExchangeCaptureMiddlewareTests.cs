@@ -26,12 +26,13 @@ public sealed class ExchangeCaptureMiddlewareTests
     public ExchangeCaptureMiddlewareTests() =>
         _queue = new AuditQueue(Options.Create(new AuditOptions { QueueCapacity = 1 }), new AuditEventBroadcaster([_sink]), TimeProvider.System);
 
-    private async Task<(HttpContext Context, Stream BodySeenByProxy)> ProxyAsync(string requestId)
+    private async Task<(HttpContext Context, Stream BodySeenByProxy)> ProxyAsync(string requestId, Func<Task>? upstreamWait = null)
     {
         Stream? seen = null;
         var capture = new ExchangeCaptureMiddleware(async context =>
         {
             seen = context.Response.Body;
+            await (upstreamWait?.Invoke() ?? Task.CompletedTask);
             context.Response.StatusCode = 200;
             await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes("""{"choices":[]}"""));
         }, _queue, Options.Create(new ProxyOptions { Upstream = new Uri("http://upstream.test") }), TimeProvider.System);
@@ -69,5 +70,25 @@ public sealed class ExchangeCaptureMiddlewareTests
         Assert.Equal(("overloaded", FailureReasons.QueueFull, false), (failed.RequestId, failed.Reason, failed.Skipped));
         Assert.Equal(("/v1/chat/completions", 200), (envelope.Details!.Route, envelope.Details.UpstreamStatus!.Value));
         Assert.Null(envelope.Details.Answer);
+    }
+
+    [Fact]
+    public async Task ExchangeInFlightHoldsTheLastSlot_NextOnePassesThroughUncopied_FirstStillQueued()
+    {
+        var upstream = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = ProxyAsync("in-flight", () => upstream.Task);
+        Assert.Equal((0, 1), (_queue.Depth, _queue.Reserved));
+
+        var (_, body) = await ProxyAsync("arrived-later");
+        upstream.SetResult();
+        var (_, firstBody) = await first;
+
+        Assert.IsType<MemoryStream>(body);
+        Assert.IsType<ResponseBodyTee>(firstBody);
+        var failed = Assert.IsType<AuditFailedEvent>(Assert.Single(_sink.Published).Event);
+        Assert.Equal(("arrived-later", FailureReasons.QueueFull), (failed.RequestId, failed.Reason));
+        Assert.Equal((1, 0), (_queue.Depth, _queue.Reserved));
+        Assert.True(_queue.TryDequeue(out var job));
+        Assert.Equal("in-flight", job.RequestId);
     }
 }

@@ -1,0 +1,118 @@
+using Microsoft.Extensions.Options;
+using TruthTable.Contracts;
+using TruthTable.Core.Configuration;
+using TruthTable.Core.Events;
+using TruthTable.Core.Extraction;
+using TruthTable.Core.Pipeline;
+
+namespace TruthTable.Tests.Pipeline;
+
+public sealed class AuditQueueTests
+{
+    private sealed class RecordingSink : IAuditEventSink
+    {
+        public List<AuditFailedEvent> Failed { get; } = [];
+
+        public void Publish(AuditEventEnvelope envelope)
+        {
+            if (envelope.Event is AuditFailedEvent failed)
+            {
+                Failed.Add(failed);
+            }
+        }
+    }
+
+    private readonly RecordingSink _sink = new();
+    private readonly AuditQueue _queue;
+
+    public AuditQueueTests() =>
+        _queue = new AuditQueue(Options.Create(new AuditOptions { QueueCapacity = 2 }), new AuditEventBroadcaster([_sink]), TimeProvider.System);
+
+    private static AuditJob Job(string requestId) =>
+        AuditJob.ForDirectAudit(requestId, new AuditableExchange("m", "q", "a", []), 0);
+
+    [Fact]
+    public void Reservations_CountTowardCapacity_ButNotTowardDepth()
+    {
+        Assert.True(_queue.TryReserve());
+        Assert.True(_queue.TryReserve());
+
+        Assert.False(_queue.TryReserve());
+        Assert.False(_queue.HasRoom);
+        Assert.Equal((0, 2), (_queue.Depth, _queue.Reserved));
+    }
+
+    [Fact]
+    public void FullOfReservations_DirectJobRefusedAsQueueFull()
+    {
+        Assert.True(_queue.TryReserve());
+        Assert.True(_queue.TryReserve());
+
+        Assert.False(_queue.TryEnqueue(Job("direct")));
+
+        var failed = Assert.Single(_sink.Failed);
+        Assert.Equal(("direct", FailureReasons.QueueFull), (failed.RequestId, failed.Reason));
+    }
+
+    [Fact]
+    public void ReservedSlot_AlwaysTakesItsJob_EvenAfterOthersFilledTheRest()
+    {
+        Assert.True(_queue.TryReserve());
+        Assert.True(_queue.TryEnqueue(Job("other")));
+        Assert.False(_queue.TryEnqueue(Job("refused")));
+
+        Assert.True(_queue.EnqueueReserved(Job("reserved")));
+
+        Assert.Equal((2, 0), (_queue.Depth, _queue.Reserved));
+        Assert.Equal("refused", Assert.Single(_sink.Failed).RequestId);
+    }
+
+    [Fact]
+    public void Dequeue_FreesTheSlot()
+    {
+        Assert.True(_queue.TryEnqueue(Job("a")));
+        Assert.True(_queue.TryEnqueue(Job("b")));
+        Assert.False(_queue.HasRoom);
+
+        Assert.True(_queue.TryDequeue(out var job));
+
+        Assert.Equal("a", job.RequestId);
+        Assert.True(_queue.TryReserve());
+        Assert.Equal((1, 1), (_queue.Depth, _queue.Reserved));
+    }
+
+    [Fact]
+    public void ReservedJobAfterShutdown_ReportedAsShutdown_AndItsSlotReleased()
+    {
+        Assert.True(_queue.TryReserve());
+        _queue.Complete();
+
+        Assert.False(_queue.EnqueueReserved(Job("late")));
+
+        var failed = Assert.Single(_sink.Failed);
+        Assert.Equal(("late", FailureReasons.Shutdown), (failed.RequestId, failed.Reason));
+        Assert.Equal((0, 0), (_queue.Depth, _queue.Reserved));
+        Assert.True(_queue.HasRoom);
+    }
+
+    [Fact]
+    public async Task ConcurrentReservations_NeverExceedCapacity()
+    {
+        var queue = new AuditQueue(Options.Create(new AuditOptions { QueueCapacity = 100 }), new AuditEventBroadcaster([]), TimeProvider.System);
+        var granted = 0;
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+        {
+            for (var i = 0; i < 1000; i++)
+            {
+                if (queue.TryReserve())
+                {
+                    Interlocked.Increment(ref granted);
+                }
+            }
+        })));
+
+        Assert.Equal(100, granted);
+        Assert.Equal(100, queue.Reserved);
+    }
+}
