@@ -49,6 +49,9 @@ public static class PipelineRegistration
                 var audit = sp.GetRequiredService<IOptions<AuditOptions>>().Value;
                 channel.ServiceConfig = new ServiceConfig { MethodConfigs = { UnavailableRetry(audit.MaxAttempts) } };
             })
+            // HttpClientFactory's per-request logging scopes cost CPU on every audit call and log nothing at the
+            // configured levels; failures are logged by GrpcAuditEngineClient with the request id instead.
+            .RemoveAllLoggers()
             // Transport failures (connection refused or reset) below gRPC, with jitter so workers do not retry in step.
             .AddPolicyHandler((sp, _) =>
             {
