@@ -18,5 +18,8 @@ public sealed record HealthUpdateEvent(
 /// <param name="Dropped">Outcomes not stored since the host started because the backlog was full.</param>
 /// <param name="FailedWrites">Outcomes not stored since the host started because writing them failed.</param>
 /// <param name="TextDropped">Outcomes stored without their question, answer and context since the host started,
-/// because the backlog's text budget (History:MaxQueuedTextBytes) was spent.</param>
-public sealed record HistoryHealth(int Backlog, int Capacity, long Dropped, long FailedWrites, long TextDropped = 0);
+/// because the backlog's memory budget (History:MaxQueuedBytes) was spent.</param>
+/// <param name="QueueFullNotStored">Exchanges proxied uncopied since the host started because the audit queue was full
+/// (AuditFailed "queue_full", counted as failed in StatsUpdate): counted here, not stored one row each, so an overload
+/// cannot crowd the audits out of the history.</param>
+public sealed record HistoryHealth(int Backlog, int Capacity, long Dropped, long FailedWrites, long TextDropped = 0, long QueueFullNotStored = 0);

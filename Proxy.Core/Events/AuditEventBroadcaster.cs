@@ -13,8 +13,8 @@ public sealed class AuditEventBroadcaster(IEnumerable<IAuditEventSink> sinks)
     public void Complete(AuditCompleteEvent e, AuditExchangeDetails? details = null) =>
         Publish(new AuditEventEnvelope(e.RequestId, e, details));
 
-    public void Failed(AuditFailedEvent e, AuditExchangeDetails? details = null) =>
-        Publish(new AuditEventEnvelope(e.RequestId, e, details));
+    public void Failed(AuditFailedEvent e, AuditExchangeDetails? details = null, bool uncaptured = false) =>
+        Publish(new AuditEventEnvelope(e.RequestId, e, details, uncaptured));
 
     public void Health(HealthUpdateEvent e) => Publish(new AuditEventEnvelope(null, e));
 

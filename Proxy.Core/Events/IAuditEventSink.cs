@@ -14,6 +14,8 @@ public interface IAuditEventSink
 /// An event as raised once by the pipeline: <see cref="Event"/> is one of the Proxy.Contracts event records
 /// (AuditStartedEvent, AuditCompleteEvent, AuditFailedEvent, HealthUpdateEvent, StatsUpdateEvent).
 /// <see cref="RequestId"/> is null for feed-only events (health, stats). <see cref="Details"/> is set for the
-/// outcome events of an exchange (started, complete, failed).
+/// outcome events of an exchange (started, complete, failed). <see cref="Uncaptured"/> marks the AuditFailed of an
+/// exchange proxied without a copy because the audit queue was full when it arrived: under overload there is one
+/// per request, so sinks that keep outcomes count these instead of storing each (they would crowd out the audits).
 /// </summary>
-public sealed record AuditEventEnvelope(string? RequestId, object Event, AuditExchangeDetails? Details = null);
+public sealed record AuditEventEnvelope(string? RequestId, object Event, AuditExchangeDetails? Details = null, bool Uncaptured = false);

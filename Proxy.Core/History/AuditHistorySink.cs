@@ -8,6 +8,7 @@ namespace TruthTable.Core.History;
 /// <summary>
 /// Feeds audit outcomes to the history. Runs on the pipeline's threads, so it only remembers starts (for the
 /// timings) and hands outcomes to the bounded <see cref="HistoryQueue"/>; the database is written elsewhere.
+/// Exchanges turned away uncaptured by a full audit queue are counted, not stored.
 /// </summary>
 public sealed partial class AuditHistorySink(HistoryQueue queue, TimeProvider timeProvider, ILogger<AuditHistorySink> logger)
     : IAuditEventSink
@@ -32,6 +33,11 @@ public sealed partial class AuditHistorySink(HistoryQueue queue, TimeProvider ti
                     Interlocked.Increment(ref _pendingStarts);
                 }
 
+                break;
+            case AuditFailedEvent when envelope.Uncaptured:
+                // Turned away by a full audit queue: under overload one per request, which as rows would push the
+                // audits out of the history (MaxRows) and its backlog. Counted; StatsUpdate counts them as failed too.
+                queue.CountUncaptured();
                 break;
             case AuditCompleteEvent or AuditFailedEvent:
                 var requestId = envelope.RequestId!;

@@ -20,6 +20,7 @@ public sealed class HistoryQueue : IAuditHistoryHealth
     private long _failedWrites;
     private long _queuedBytes;
     private long _textDropped;
+    private long _uncaptured;
     private readonly long _maxQueuedBytes;
     private readonly bool _storeText;
 
@@ -58,6 +59,11 @@ public sealed class HistoryQueue : IAuditHistoryHealth
 
     /// <summary>Outcomes queued without their text because the backlog's text budget was spent.</summary>
     public long TextDropped => Interlocked.Read(ref _textDropped);
+
+    /// <summary>Exchanges turned away uncaptured by a full audit queue: counted, never stored one row each.</summary>
+    public long Uncaptured => Interlocked.Read(ref _uncaptured);
+
+    internal void CountUncaptured() => Interlocked.Increment(ref _uncaptured);
 
     /// <summary>Approximate memory held by the backlog now.</summary>
     public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
@@ -125,7 +131,7 @@ public sealed class HistoryQueue : IAuditHistoryHealth
         await flushed.Task.WaitAsync(cancellationToken);
     }
 
-    public HistoryHealth Snapshot() => new(Depth, Capacity, Dropped, FailedWrites, TextDropped);
+    public HistoryHealth Snapshot() => new(Depth, Capacity, Dropped, FailedWrites, TextDropped, Uncaptured);
 
     internal void OnDequeued(in HistoryQueueItem item)
     {

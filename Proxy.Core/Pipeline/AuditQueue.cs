@@ -85,7 +85,7 @@ public sealed class AuditQueue
         Interlocked.Decrement(ref _queued);
         Interlocked.Decrement(ref _claimed);
         job.Dispose();
-        Reject(job.RequestId, AuditExchangeDetails.For(job, job.Direct));
+        Reject(job.RequestId, AuditExchangeDetails.For(job, job.Direct), uncaptured: false);
         return false;
     }
 
@@ -112,7 +112,7 @@ public sealed class AuditQueue
         }
 
         job.Dispose();
-        Reject(job.RequestId, AuditExchangeDetails.For(job, job.Direct));
+        Reject(job.RequestId, AuditExchangeDetails.For(job, job.Direct), uncaptured: false);
         return false;
     }
 
@@ -121,9 +121,9 @@ public sealed class AuditQueue
     /// the outcome a rejected job gets, without the cost of capturing it first.
     /// </summary>
     public void RejectUncaptured(string requestId, string route, int upstreamStatus) =>
-        Reject(requestId, new AuditExchangeDetails(route, upstreamStatus, "", null, null, null));
+        Reject(requestId, new AuditExchangeDetails(route, upstreamStatus, "", null, null, null), uncaptured: true);
 
-    private void Reject(string requestId, AuditExchangeDetails details)
+    private void Reject(string requestId, AuditExchangeDetails details, bool uncaptured)
     {
         var shuttingDown = !_isOpen;
         _events.Failed(new AuditFailedEvent(
@@ -132,7 +132,8 @@ public sealed class AuditQueue
             shuttingDown ? "The audit pipeline is shutting down and takes no new jobs." : _queueFullMessage,
             Skipped: false,
             _timeProvider.GetUtcNow().ToUnixTimeMilliseconds()),
-            details);
+            details,
+            uncaptured);
     }
 
     /// <summary>Stops taking jobs; what is queued can still be read.</summary>

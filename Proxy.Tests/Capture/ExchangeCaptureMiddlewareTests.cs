@@ -69,6 +69,7 @@ public sealed class ExchangeCaptureMiddlewareTests
         var failed = Assert.IsType<AuditFailedEvent>(envelope.Event);
         Assert.Equal(("overloaded", FailureReasons.QueueFull, false), (failed.RequestId, failed.Reason, failed.Skipped));
         Assert.Equal(("/v1/chat/completions", 200), (envelope.Details!.Route, envelope.Details.UpstreamStatus!.Value));
+        Assert.True(envelope.Uncaptured);
         Assert.Null(envelope.Details.Answer);
     }
 

@@ -53,6 +53,20 @@ public sealed class AuditHistoryWriterTests
     }
 
     [Fact]
+    public async Task Publish_QueueFullUncaptured_CountedNotStored_QueueFullOfACapturedJobStored()
+    {
+        await using var history = await HistoryHarness.StartAsync();
+
+        await history.PublishAsync(
+            HistoryEvents.Failed("turned-away", reason: FailureReasons.QueueFull) with { Uncaptured = true },
+            HistoryEvents.Failed("direct-refused", reason: FailureReasons.QueueFull),
+            HistoryEvents.Complete("audited"));
+
+        Assert.Equal(["audited", "direct-refused"], (await history.AllAsync()).Select(a => a.RequestId).Order());
+        Assert.Equal((1L, 0L), (history.Queue.Snapshot().QueueFullNotStored, history.Queue.Dropped));
+    }
+
+    [Fact]
     public async Task ProxyNeedsTheCores_RowsHeldUntilCapacityReturns()
     {
         await using var history = await HistoryHarness.StartAsync();

@@ -13,11 +13,14 @@ public sealed class AuditQueueTests
     {
         public List<AuditFailedEvent> Failed { get; } = [];
 
+        public List<bool> Uncaptured { get; } = [];
+
         public void Publish(AuditEventEnvelope envelope)
         {
             if (envelope.Event is AuditFailedEvent failed)
             {
                 Failed.Add(failed);
+                Uncaptured.Add(envelope.Uncaptured);
             }
         }
     }
@@ -52,6 +55,16 @@ public sealed class AuditQueueTests
 
         var failed = Assert.Single(_sink.Failed);
         Assert.Equal(("direct", FailureReasons.QueueFull), (failed.RequestId, failed.Reason));
+        Assert.False(Assert.Single(_sink.Uncaptured)); // a job that was built, so the history keeps its row
+    }
+
+    [Fact]
+    public void RejectUncaptured_MarkedUncaptured()
+    {
+        _queue.RejectUncaptured("turned-away", "/v1/chat/completions", 200);
+
+        Assert.Equal(FailureReasons.QueueFull, Assert.Single(_sink.Failed).Reason);
+        Assert.True(Assert.Single(_sink.Uncaptured));
     }
 
     [Fact]
