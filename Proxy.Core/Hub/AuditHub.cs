@@ -15,6 +15,7 @@ public sealed class AuditHub(
     AuditStateCache states,
     IAuditOutcomeLookup storedOutcomes,
     HubConnectionCounter connections,
+    WatchedRequests watchedRequests,
     IHostApplicationLifetime lifetime)
     : Hub<IAuditClient>, IAuditHub
 {
@@ -28,9 +29,16 @@ public sealed class AuditHub(
 
     public static string RequestGroup(string requestId) => "request:" + requestId;
 
+    /// <summary>
+    /// Feed subscribers watching the request. They get its events through the feed, except those that never go to
+    /// the feed (an exchange turned away by a full audit queue), which are sent to both of the request's groups.
+    /// </summary>
+    public static string FeedWatcherGroup(string requestId) => "request-feed:" + requestId;
+
     // Events go to the request's group and the feed group in one send. SignalR does not de-duplicate a connection
-    // that is in both, so a feed subscriber is kept out of request groups while on the feed (and put back when it
-    // leaves it). Invocations of one connection run one at a time, so this per-connection state needs no lock.
+    // that is in both, so a feed subscriber watches from FeedWatcherGroup instead of the request group while on the
+    // feed (and moves back when it leaves it). Invocations of one connection run one at a time, so this
+    // per-connection state needs no lock.
     private bool OnFeed => Context.Items.ContainsKey(OnFeedKey);
 
     private HashSet<string> Watched =>
@@ -44,12 +52,13 @@ public sealed class AuditHub(
             throw new HubException($"A connection may watch at most {MaxWatchedRequestsPerConnection} request ids; unsubscribe from some first.");
         }
 
-        Watched.Add(requestId);
-        if (!OnFeed)
+        if (Watched.Add(requestId))
         {
-            // Join first, then read the state: an event raised in between reaches the client either way.
-            await Groups.AddToGroupAsync(Context.ConnectionId, RequestGroup(requestId));
+            watchedRequests.Add(requestId);
         }
+
+        // Join first, then read the state: an event raised in between reaches the client either way.
+        await Groups.AddToGroupAsync(Context.ConnectionId, OnFeed ? FeedWatcherGroup(requestId) : RequestGroup(requestId));
 
         // The cache knows this run's recent audits; older ones, and those of earlier runs, are in the history.
         return states.Find(requestId) ?? await storedOutcomes.FindAsync(requestId, Context.ConnectionAborted);
@@ -58,8 +67,18 @@ public sealed class AuditHub(
     public Task UnsubscribeFromRequest(string requestId)
     {
         EnsureValid(requestId);
-        Watched.Remove(requestId);
-        return Groups.RemoveFromGroupAsync(Context.ConnectionId, RequestGroup(requestId));
+        if (Watched.Remove(requestId))
+        {
+            watchedRequests.Remove(requestId);
+        }
+
+        return LeaveAsync(requestId);
+    }
+
+    private async Task LeaveAsync(string requestId)
+    {
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, RequestGroup(requestId));
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, FeedWatcherGroup(requestId));
     }
 
     public async Task SubscribeToFeed()
@@ -68,6 +87,7 @@ public sealed class AuditHub(
         await Groups.AddToGroupAsync(Context.ConnectionId, FeedGroup);
         foreach (var requestId in Watched)
         {
+            await Groups.AddToGroupAsync(Context.ConnectionId, FeedWatcherGroup(requestId));
             await Groups.RemoveFromGroupAsync(Context.ConnectionId, RequestGroup(requestId));
         }
     }
@@ -77,6 +97,7 @@ public sealed class AuditHub(
         foreach (var requestId in Watched)
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, RequestGroup(requestId));
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, FeedWatcherGroup(requestId));
         }
 
         Context.Items.Remove(OnFeedKey);
@@ -100,6 +121,15 @@ public sealed class AuditHub(
     public override Task OnDisconnectedAsync(Exception? exception)
     {
         connections.Disconnected();
+        // SignalR takes the connection out of its groups; the count of watchers is ours to keep.
+        if (Context.Items.ContainsKey(WatchedKey))
+        {
+            foreach (var requestId in Watched)
+            {
+                watchedRequests.Remove(requestId);
+            }
+        }
+
         return base.OnDisconnectedAsync(exception);
     }
 

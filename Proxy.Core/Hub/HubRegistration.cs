@@ -24,7 +24,9 @@ public static class HubRegistration
         });
 
         services.AddSingleton<HubConnectionCounter>();
+        services.AddSingleton<WatchedRequests>();
         services.AddSingleton<AuditStateCache>();
+        // Before the SignalR sink: it skips events nobody watches yet, which a later watcher then finds in the cache.
         services.AddSingleton<IAuditEventSink>(sp => sp.GetRequiredService<AuditStateCache>());
         services.AddSingleton<SignalRAuditEventSink>();
         services.AddSingleton<IAuditEventSink>(sp => sp.GetRequiredService<SignalRAuditEventSink>());

@@ -24,6 +24,7 @@ namespace TruthTable.Core.Hub;
 public sealed partial class SignalRAuditEventSink : BackgroundService, IAuditEventSink
 {
     private readonly IHubContext<AuditHub, IAuditClient> _hub;
+    private readonly WatchedRequests _watched;
     private readonly ILogger<SignalRAuditEventSink> _logger;
     private readonly Channel<AuditEventEnvelope> _outbound;
     private readonly TimeProvider _timeProvider;
@@ -38,11 +39,13 @@ public sealed partial class SignalRAuditEventSink : BackgroundService, IAuditEve
 
     public SignalRAuditEventSink(
         IHubContext<AuditHub, IAuditClient> hub,
+        WatchedRequests watched,
         IOptions<AuditHubOptions> options,
         ILogger<SignalRAuditEventSink> logger,
         TimeProvider? timeProvider = null)
     {
         _hub = hub;
+        _watched = watched;
         _logger = logger;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _outbound = Channel.CreateBounded<AuditEventEnvelope>(
@@ -59,7 +62,19 @@ public sealed partial class SignalRAuditEventSink : BackgroundService, IAuditEve
 
     public int Pending => _outbound.Reader.Count;
 
-    public void Publish(AuditEventEnvelope envelope) => _outbound.Writer.TryWrite(envelope);
+    public void Publish(AuditEventEnvelope envelope)
+    {
+        // An exchange turned away by a full audit queue is news only to its watchers: under overload there is one
+        // per request, which on the feed would bury the audits (and push them out of this queue). The feed counts
+        // them in StatsUpdate; a watcher that subscribes later finds the outcome in the AuditStateCache, which
+        // receives events before this sink (HubRegistration).
+        if (envelope.Uncaptured && !_watched.IsWatched(envelope.RequestId!))
+        {
+            return;
+        }
+
+        _outbound.Writer.TryWrite(envelope);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -147,9 +162,13 @@ public sealed partial class SignalRAuditEventSink : BackgroundService, IAuditEve
 
     internal Task SendAsync(AuditEventEnvelope envelope)
     {
-        var clients = envelope.RequestId is null
-            ? _hub.Clients.Group(AuditHub.FeedGroup)
-            : _hub.Clients.Groups(AuditHub.RequestGroup(envelope.RequestId), AuditHub.FeedGroup);
+        var clients = envelope switch
+        {
+            { RequestId: null } => _hub.Clients.Group(AuditHub.FeedGroup),
+            { Uncaptured: true } => _hub.Clients.Groups(
+                AuditHub.RequestGroup(envelope.RequestId), AuditHub.FeedWatcherGroup(envelope.RequestId)),
+            _ => _hub.Clients.Groups(AuditHub.RequestGroup(envelope.RequestId), AuditHub.FeedGroup),
+        };
         return envelope.Event switch
         {
             AuditStartedEvent e => clients.AuditStarted(e),

@@ -34,7 +34,9 @@ public sealed partial class WebSocketAuditEventSink(
 
     public void Publish(AuditEventEnvelope envelope)
     {
-        if (_connections.IsEmpty)
+        // /ws is a feed without per-request subscriptions: exchanges turned away by a full audit queue (one per
+        // request under overload) are only counted, in StatsUpdate, or they would overrun every socket's queue.
+        if (_connections.IsEmpty || envelope.Uncaptured)
         {
             return;
         }

@@ -17,17 +17,19 @@ public sealed class SignalRAuditEventSinkTests : IAsyncLifetime
     private readonly FakeTimeProvider _time = new();
     private readonly SignalRAuditEventSink _sink;
     private readonly List<string> _sendOrder = [];
+    private readonly WatchedRequests _watched = new();
+    private readonly List<IReadOnlyList<string>> _groupsSent = [];
 
     public SignalRAuditEventSinkTests()
     {
         var hubClients = new Mock<IHubClients<IAuditClient>>();
         hubClients.Setup(c => c.Groups(It.IsAny<IReadOnlyList<string>>()))
-            .Callback((IReadOnlyList<string> groups) => { lock (_sendOrder) { _sendOrder.Add(groups[0]); } })
+            .Callback((IReadOnlyList<string> groups) => { lock (_sendOrder) { _sendOrder.Add(groups[0]); _groupsSent.Add(groups); } })
             .Returns(_clients);
         hubClients.Setup(c => c.Group(It.IsAny<string>())).Returns(_clients);
         var hub = new Mock<IHubContext<AuditHub, IAuditClient>>();
         hub.Setup(h => h.Clients).Returns(hubClients.Object);
-        _sink = new SignalRAuditEventSink(hub.Object, Options.Create(new AuditHubOptions()),
+        _sink = new SignalRAuditEventSink(hub.Object, _watched, Options.Create(new AuditHubOptions()),
             NullLogger<SignalRAuditEventSink>.Instance, _time);
     }
 
@@ -85,6 +87,31 @@ public sealed class SignalRAuditEventSinkTests : IAsyncLifetime
     }
 
     /// <summary>The next sent event; while none comes, moves the fake clock one batch window at a time.</summary>
+    [Fact]
+    public void Publish_UncapturedNobodyWatches_NotQueued()
+    {
+        _sink.Publish(Envelope("turned-away") with { Uncaptured = true });
+
+        Assert.Equal(0, _sink.Pending);
+    }
+
+    [Fact]
+    public async Task Publish_UncapturedWatched_SentToTheRequestsGroupsNotTheFeed()
+    {
+        _watched.Add("watched");
+
+        _sink.Publish(Envelope("watched") with { Uncaptured = true });
+        _sink.Publish(Envelope("audited"));
+
+        Assert.Equal("watched", (await NextOrAdvanceAsync()).RequestId);
+        Assert.Equal("audited", (await NextOrAdvanceAsync()).RequestId);
+        lock (_sendOrder)
+        {
+            Assert.Equal([AuditHub.RequestGroup("watched"), AuditHub.FeedWatcherGroup("watched")], _groupsSent[0]);
+            Assert.Equal([AuditHub.RequestGroup("audited"), AuditHub.FeedGroup], _groupsSent[1]);
+        }
+    }
+
     private async Task<AuditFailedEvent> NextOrAdvanceAsync()
     {
         for (var attempt = 0; attempt < 50; attempt++)
