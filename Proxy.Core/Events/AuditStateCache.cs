@@ -8,7 +8,8 @@ namespace TruthTable.Core.Events;
 /// <summary>
 /// The latest state of recent audits, so a caller that subscribes after its audit started or ended still gets
 /// it. Bounded: past <see cref="AuditHubOptions.RecentStates"/> states or <see cref="AuditHubOptions.RecentStatesMaxBytes"/>
-/// the oldest request ids are forgotten.
+/// the oldest request ids are forgotten. Exchanges turned away by a full audit queue are kept apart, without an
+/// object each (<see cref="TurnedAwayExchanges"/>), the most recent <see cref="AuditHubOptions.RecentStates"/>.
 /// </summary>
 public sealed class AuditStateCache(IOptions<AuditHubOptions> options) : IAuditEventSink
 {
@@ -17,13 +18,19 @@ public sealed class AuditStateCache(IOptions<AuditHubOptions> options) : IAuditE
     private long _bytes;
     private readonly ConcurrentDictionary<string, AuditState> _states = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _insertionOrder = new();
+    private readonly TurnedAwayExchanges _turnedAway = new(options.Value.RecentStates);
 
     public int Count => _states.Count;
 
     /// <summary>Approximate memory held by the cached states.</summary>
     public long Bytes => Interlocked.Read(ref _bytes);
 
-    public AuditState? Find(string requestId) => _states.GetValueOrDefault(requestId);
+    public AuditState? Find(string requestId) =>
+        _states.GetValueOrDefault(requestId)
+        ?? (_turnedAway.TryFind(requestId, out var turnedAway)
+            ? new AuditState(requestId, AuditState.StatusFailed, null, null,
+                new AuditFailedEvent(requestId, turnedAway.Reason, turnedAway.Error, Skipped: false, turnedAway.Timestamp))
+            : null);
 
     public void Publish(AuditEventEnvelope envelope)
     {
@@ -35,6 +42,9 @@ public sealed class AuditStateCache(IOptions<AuditHubOptions> options) : IAuditE
             case AuditCompleteEvent complete:
                 Upsert(complete.RequestId, new AuditState(complete.RequestId, AuditState.StatusComplete,
                     Find(complete.RequestId)?.Started, complete, null));
+                break;
+            case AuditFailedEvent failed when envelope.Uncaptured:
+                _turnedAway.Add(failed.RequestId, new TurnedAway(failed.Reason, failed.Error, failed.Timestamp));
                 break;
             case AuditFailedEvent failed:
                 Upsert(failed.RequestId, new AuditState(failed.RequestId, AuditState.StatusFailed,

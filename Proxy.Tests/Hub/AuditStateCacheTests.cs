@@ -51,6 +51,47 @@ public sealed class AuditStateCacheTests
     }
 
     [Fact]
+    public void Publish_TurnedAwayByFullQueue_FoundAsItsFailure_HeldOutsideTheStates()
+    {
+        var cache = Create();
+        var failed = new AuditFailedEvent("r1", "queue_full", "The audit queue is full.", false, 42);
+
+        cache.Publish(new AuditEventEnvelope("r1", failed, Uncaptured: true));
+
+        var state = cache.Find("r1")!;
+        Assert.Equal((AuditState.StatusFailed, true, null), (state.Status, state.IsFinal, state.Started));
+        Assert.Equal(failed, state.Failed);
+        Assert.Equal((0, 0L), (cache.Count, cache.Bytes));
+        Assert.Null(cache.Find("r2"));
+    }
+
+    [Fact]
+    public void Publish_TurnedAwayOverCapacity_ForgetsOldest_KeepsShutdownReason()
+    {
+        var cache = Create(capacity: 3);
+        foreach (var id in new[] { "a", "b", "c", "d" })
+        {
+            cache.Publish(new AuditEventEnvelope(id, new AuditFailedEvent(id, id == "d" ? "shutdown" : "queue_full", "x", false, 1), Uncaptured: true));
+        }
+
+        Assert.Null(cache.Find("a"));
+        Assert.Equal("queue_full", cache.Find("b")!.Failed!.Reason);
+        Assert.Equal("shutdown", cache.Find("d")!.Failed!.Reason);
+    }
+
+    [Fact]
+    public void Publish_TurnedAwayTwice_LatestKept()
+    {
+        var cache = Create(capacity: 2);
+        cache.Publish(new AuditEventEnvelope("r1", new AuditFailedEvent("r1", "queue_full", "x", false, 1), Uncaptured: true));
+        cache.Publish(new AuditEventEnvelope("r1", new AuditFailedEvent("r1", "queue_full", "x", false, 2), Uncaptured: true));
+        cache.Publish(new AuditEventEnvelope("r2", new AuditFailedEvent("r2", "queue_full", "x", false, 3), Uncaptured: true));
+
+        Assert.Equal(2, cache.Find("r1")!.Failed!.Timestamp); // one entry for r1, so r2 did not push it out
+        Assert.NotNull(cache.Find("r2"));
+    }
+
+    [Fact]
     public void Publish_FeedOnlyEvents_Ignored()
     {
         var cache = Create();
