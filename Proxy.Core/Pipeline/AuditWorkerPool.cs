@@ -103,10 +103,13 @@ public sealed partial class AuditWorkerPool(
         }
     }
 
+    // Cancels rather than disposes, as BackgroundService does: a host may still call StopAsync after disposing its
+    // services (seen once in CI, as an ObjectDisposedException from StopAsync), and neither token source holds a
+    // timer or registrations that need releasing.
     public void Dispose()
     {
-        _abort.Dispose();
-        _draining.Dispose();
+        _draining.Cancel();
+        _abort.Cancel();
     }
 
     private static partial class Log

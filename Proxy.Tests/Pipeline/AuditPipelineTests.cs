@@ -181,4 +181,18 @@ public sealed class AuditPipelineTests
         Assert.Equal(["shutdown", "shutdown", "shutdown"], new[] { outcomes["s1"], outcomes["s2"], outcomes["s3"] });
         Assert.False(pipeline.EnqueueDirect("s4"));
     }
+
+    [Fact]
+    public async Task Stop_AfterDispose_StillFailsWhatIsQueued()
+    {
+        await using var pipeline = new PipelineHarness();
+        await pipeline.StartAsyncSinkOnly();
+        pipeline.EnqueueDirect("queued");
+
+        pipeline.Workers.Dispose(); // a host may dispose its services before it has stopped them
+        await pipeline.Workers.StopAsync(CancellationToken.None);
+
+        var (_, e) = await pipeline.Clients.NextAsync();
+        Assert.Equal(("queued", "shutdown"), (((AuditFailedEvent)e).RequestId, ((AuditFailedEvent)e).Reason));
+    }
 }
