@@ -26,17 +26,6 @@ internal sealed class TurnedAwayExchanges
         _order = new UInt128[capacity];
     }
 
-    public int Count
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _count;
-            }
-        }
-    }
-
     /// <summary>Keeps one; its reason and error are the pipeline's shared strings, so only references are stored.</summary>
     public void Add(string requestId, TurnedAway turnedAway)
     {
