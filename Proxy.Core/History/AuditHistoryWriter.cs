@@ -2,6 +2,8 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TruthTable.Contracts;
+using TruthTable.Core.Events;
 using TruthTable.Core.Pipeline;
 
 namespace TruthTable.Core.History;
@@ -20,9 +22,13 @@ public sealed partial class AuditHistoryWriter(
     SpareCapacityGate capacity,
     IOptions<HistoryOptions> options,
     TimeProvider timeProvider,
-    ILogger<AuditHistoryWriter> logger) : BackgroundService
+    ILogger<AuditHistoryWriter> logger,
+    AuditStateCache? recentStates = null) : BackgroundService
 {
     private readonly HistoryOptions _options = options.Value;
+    // The batch's outcomes that its rows hold whole (SubscribeToRequest can rebuild them from the history): once
+    // committed, the recent-state cache lets its copies go, so they do not live on into the GC's older generations.
+    private readonly List<(string RequestId, object Outcome)> _storedWhole = [];
     private SqliteConnection? _connection;
     private SqliteCommand? _insert;
     private SqliteParameter[] _parameters = [];
@@ -62,6 +68,7 @@ public sealed partial class AuditHistoryWriter(
                 }
 
                 batch.Clear();
+                _storedWhole.Clear();
                 flushes.Clear();
             }
         }
@@ -136,6 +143,11 @@ public sealed partial class AuditHistoryWriter(
                 if (AuditRecordMapper.FromOutcome(item.Outcome!, item.Started, _options.StoreText) is { } record)
                 {
                     batch.Add(record);
+                    // Without StoreText a row keeps a result's verdicts but not its claims, evidence and trace.
+                    if (_options.StoreText || item.Outcome!.Event is AuditFailedEvent)
+                    {
+                        _storedWhole.Add((record.RequestId, item.Outcome!.Event));
+                    }
                 }
             }
             catch (Exception e)
@@ -167,6 +179,10 @@ public sealed partial class AuditHistoryWriter(
 
             transaction.Commit();
             queue.OnWritten(batch.Count);
+            foreach (var (requestId, outcome) in _storedWhole)
+            {
+                recentStates?.ForgetStored(requestId, outcome);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

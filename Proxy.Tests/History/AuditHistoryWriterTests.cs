@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
 using TruthTable.Contracts;
+using TruthTable.Core.Events;
 using TruthTable.Core.History;
 using TruthTable.Core.Pipeline;
 using TruthTable.Tests.Pipeline;
@@ -64,6 +65,43 @@ public sealed class AuditHistoryWriterTests
 
         Assert.Equal(["audited", "direct-refused"], (await history.AllAsync()).Select(a => a.RequestId).Order());
         Assert.Equal((1L, 0L), (history.Queue.Snapshot().QueueFullNotStored, history.Queue.Dropped));
+    }
+
+    [Fact]
+    public async Task Written_RecentStatesLetGoOfWhatTheHistoryHoldsWhole()
+    {
+        await using var history = await HistoryHarness.StartAsync();
+        var complete = HistoryEvents.Complete("done");
+        var failed = HistoryEvents.Failed("failed");
+        var started = HistoryEvents.Started("running");
+        foreach (var envelope in new[] { complete, failed, started })
+        {
+            history.RecentStates.Publish(envelope);
+        }
+
+        await history.PublishAsync(complete, failed, started);
+
+        Assert.Null(history.RecentStates.Find("done"));
+        Assert.Null(history.RecentStates.Find("failed"));
+        Assert.Equal(AuditState.StatusStarted, history.RecentStates.Find("running")!.Status);
+        Assert.Equal(0, history.RecentStates.Bytes - AuditEventSize.Of(history.RecentStates.Find("running")!));
+        var stored = AuditRecordMapper.ToState((await history.Reader.FindLatestAsync("done", CancellationToken.None))!);
+        Assert.Equal(((AuditCompleteEvent)complete.Event).Verifications.Select(v => v.Claim), stored.Complete!.Verifications.Select(v => v.Claim));
+    }
+
+    [Fact]
+    public async Task Written_StoreTextOff_RecentStatesKeepTheFullResult()
+    {
+        await using var history = await HistoryHarness.StartAsync(o => o.StoreText = false);
+        var complete = HistoryEvents.Complete("done");
+        var failed = HistoryEvents.Failed("failed");
+        history.RecentStates.Publish(complete);
+        history.RecentStates.Publish(failed);
+
+        await history.PublishAsync(complete, failed);
+
+        Assert.Same(complete.Event, history.RecentStates.Find("done")!.Complete); // the row has no claims to rebuild it from
+        Assert.Null(history.RecentStates.Find("failed"));
     }
 
     [Fact]

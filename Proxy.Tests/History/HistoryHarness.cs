@@ -29,7 +29,8 @@ internal sealed class HistoryHarness : IAsyncDisposable
         SinkLog = new RecordingLogger<AuditHistorySink>();
         Sink = new AuditHistorySink(Queue, time, SinkLog);
         Capacity = new SpareCapacityGate(Microsoft.Extensions.Options.Options.Create(new AuditOptions()), time);
-        Writer = new AuditHistoryWriter(Database, Queue, Capacity, wrapped, time, NullLogger<AuditHistoryWriter>.Instance);
+        RecentStates = new AuditStateCache(Microsoft.Extensions.Options.Options.Create(new AuditHubOptions()));
+        Writer = new AuditHistoryWriter(Database, Queue, Capacity, wrapped, time, NullLogger<AuditHistoryWriter>.Instance, RecentStates);
         Reader = new AuditHistoryReader(Database, time, NullLogger<AuditHistoryReader>.Instance);
         Retention = new HistoryRetention(Database, wrapped, time, NullLogger<HistoryRetention>.Instance);
     }
@@ -42,6 +43,8 @@ internal sealed class HistoryHarness : IAsyncDisposable
     public RecordingLogger<AuditHistorySink> SinkLog { get; }
     public AuditHistorySink Sink { get; }
     public AuditHistoryWriter Writer { get; }
+    /// <summary>The hub's recent states, which the writer tells what it has stored (the harness does not feed it).</summary>
+    public AuditStateCache RecentStates { get; }
     /// <summary>Not started: spare capacity until a test feeds it queue waits.</summary>
     public SpareCapacityGate Capacity { get; }
     public AuditHistoryReader Reader { get; }

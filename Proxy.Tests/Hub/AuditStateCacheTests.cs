@@ -92,6 +92,26 @@ public sealed class AuditStateCacheTests
     }
 
     [Fact]
+    public void ForgetStored_OnlyTheStoredFinalState()
+    {
+        var cache = Create();
+        var first = SampleEvents.Complete("r1");
+        cache.Publish(new AuditEventEnvelope("r1", first));
+        var newer = SampleEvents.Complete("r1");
+        cache.Publish(new AuditEventEnvelope("r1", newer));
+        cache.Publish(new AuditEventEnvelope("r2", new AuditStartedEvent("r2", "m", 1, 1, 1)));
+
+        cache.ForgetStored("r1", first); // an older result of a reused id: the newer one stays
+        cache.ForgetStored("r2", new object());
+        Assert.Same(newer, cache.Find("r1")!.Complete);
+        Assert.NotNull(cache.Find("r2"));
+
+        cache.ForgetStored("r1", newer);
+        Assert.Null(cache.Find("r1"));
+        Assert.Equal(AuditEventSize.Of(cache.Find("r2")!), cache.Bytes);
+    }
+
+    [Fact]
     public void Publish_FeedOnlyEvents_Ignored()
     {
         var cache = Create();
