@@ -173,12 +173,16 @@ if [[ " $PARTS " == *" fanout "* ]]; then
   for n in 100 1000; do
     for r in 50 200; do
       # A fresh server per case, so the memory per idle connection is read from a clean start.
-      truthtable "tt-fanout-$n-$r" 5107 --EmbeddedEngine:Url="http://127.0.0.1:5108"
-      LOAD=$(load1)
-      line=$(dotnet "$FANOUT" fanout --url "http://127.0.0.1:5107" --subscribers $n --rate $r --duration "$DURATION" --server-pid "$STARTED_PID" | grep '^{' | tail -n 1)
-      echo "$line" | record fanout "n$n-r$r" 1
-      log "fanout N=$n rate=$r: $line"
-      stop "$STARTED_PID"
+      # JSON (browsers, the default) and MessagePack (.NET clients that opt in) on the wire.
+      for protocol in json messagepack; do
+        truthtable "tt-fanout-$n-$r-$protocol" 5107 --EmbeddedEngine:Url="http://127.0.0.1:5108"
+        LOAD=$(load1)
+        line=$(dotnet "$FANOUT" fanout --url "http://127.0.0.1:5107" --subscribers $n --rate $r --protocol $protocol \
+          --duration "$DURATION" --server-pid "$STARTED_PID" | grep '^{' | tail -n 1)
+        echo "$line" | record fanout "$protocol" 1
+        log "fanout N=$n rate=$r $protocol: $line"
+        stop "$STARTED_PID"
+      done
     done
   done
 fi
@@ -229,7 +233,7 @@ fi
     echo
   fi
   if grep -q '"case":"fanout"' "$RESULTS"; then
-    echo "| fan-out: AuditComplete raised → received | subscribers | audits/s | p50 ms | p90 ms | p99 ms | max ms | received / expected | server cores | client cores | server RSS per idle connection | load1 |"
+    echo "| fan-out: AuditComplete raised → received (protocol) | subscribers | audits/s | p50 ms | p90 ms | p99 ms | max ms | received / expected | server cores | client cores | server RSS per idle connection | load1 |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     jq -r 'select(.case=="fanout") | "| \(.target) | \(.subscribers) | \(.rate) | \(.p50) | \(.p90) | \(.p99) | \(.max) | \(.received) / \(.expected) | \(.serverCores) | \(.clientCores) | \(.rssPerConnectionKiB) KiB | \(.load1) |"' "$RESULTS"
     echo

@@ -16,12 +16,13 @@ public static class HubRegistration
     {
         services.AddValidatedOptions<AuditHubOptions>(configuration, AuditHubOptions.SectionName);
         var hubOptions = configuration.GetSection(AuditHubOptions.SectionName).Get<AuditHubOptions>() ?? new AuditHubOptions();
+        // JSON for browsers; MessagePack for .NET clients that opt in (smaller frames, cheaper to parse at fan-out).
         services.AddSignalR(o =>
         {
             o.KeepAliveInterval = hubOptions.KeepAliveInterval;
             o.ClientTimeoutInterval = hubOptions.ClientTimeoutInterval;
             o.MaximumReceiveMessageSize = hubOptions.MaximumReceiveMessageSize;
-        });
+        }).AddMessagePackProtocol();
 
         services.AddSingleton<HubConnectionCounter>();
         services.AddSingleton<WatchedRequests>();

@@ -100,12 +100,16 @@ public sealed class TruthTableServer : WebApplicationFactory<Program>
         return (connection, events);
     }
 
-    /// <summary>A real SignalR client over WebSockets on the proxy port.</summary>
-    public async Task<HubConnection> ConnectHubAsync()
+    /// <summary>A real SignalR client over WebSockets on the proxy port, JSON unless asked for MessagePack.</summary>
+    public async Task<HubConnection> ConnectHubAsync(bool messagePack = false)
     {
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(BaseAddress, AuditHubPaths.Hub))
-            .Build();
+        var builder = new HubConnectionBuilder().WithUrl(new Uri(BaseAddress, AuditHubPaths.Hub));
+        if (messagePack)
+        {
+            builder.AddMessagePackProtocol();
+        }
+
+        var connection = builder.Build();
         await connection.StartAsync();
         return connection;
     }

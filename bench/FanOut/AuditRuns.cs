@@ -15,7 +15,7 @@ public static class AuditRuns
         var count = options.GetInt("count", 2000);
         var run = Guid.NewGuid().ToString("N")[..8];
         var batch = new OutcomeCounter();
-        await using var connection = await FeedConnections.OpenAsync(url, c =>
+        await using var connection = await FeedConnections.OpenAsync(url, messagePack: false, c =>
         {
             c.On<CompleteStamp>(nameof(IAuditClient.AuditComplete), e => batch.Outcome(e.RequestId, ok: true));
             c.On<AuditFailedEvent>(nameof(IAuditClient.AuditFailed), e => batch.Outcome(e.RequestId, ok: false));
@@ -121,7 +121,7 @@ public static class AuditRuns
         var answered = new ConcurrentDictionary<string, long>();
         var audited = new ConcurrentDictionary<string, long>();
         var failures = 0;
-        await using var connection = await FeedConnections.OpenAsync(url, c =>
+        await using var connection = await FeedConnections.OpenAsync(url, messagePack: false, c =>
         {
             c.On<CompleteStamp>(nameof(IAuditClient.AuditComplete), e => audited.TryAdd(e.RequestId, Stopwatch.GetTimestamp()));
             c.On<AuditFailedEvent>(nameof(IAuditClient.AuditFailed), e =>

@@ -20,12 +20,13 @@ public static class FanOutRun
         var seconds = options.GetDouble("duration", 10);
         var serverPid = options.GetInt("server-pid", 0);
         var audits = (int)(rate * seconds);
+        var protocol = options.Get("protocol", "json");
 
         var rssBefore = Rss(serverPid);
         var latencies = new double[(long)subscribers * audits + subscribers * 64];
         var received = 0L;
         var mine = new System.Collections.Concurrent.ConcurrentDictionary<string, byte>();
-        var connections = await FeedConnections.OpenManyAsync(url, subscribers, (c, _) =>
+        var connections = await FeedConnections.OpenManyAsync(url, subscribers, protocol == "messagepack", (c, _) =>
             c.On<CompleteStamp>(nameof(IAuditClient.AuditComplete), e =>
             {
                 var now = UnixMs();
@@ -84,6 +85,7 @@ public static class FanOutRun
         Console.WriteLine(JsonSerializer.Serialize(new
         {
             kind = "fanout",
+            protocol,
             subscribers,
             rate,
             seconds,

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using TruthTable.Contracts;
 
 namespace TruthTable.Bench.FanOut;
@@ -13,11 +14,15 @@ public static class FeedConnections
     ];
 
     /// <param name="bound">The events <paramref name="bind"/> handles; the others get a handler that ignores them.</param>
-    public static async Task<HubConnection> OpenAsync(Uri baseUrl, Action<HubConnection> bind, params string[] bound)
+    public static async Task<HubConnection> OpenAsync(Uri baseUrl, bool messagePack, Action<HubConnection> bind, params string[] bound)
     {
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(baseUrl, AuditHubPaths.Hub))
-            .Build();
+        var builder = new HubConnectionBuilder().WithUrl(new Uri(baseUrl, AuditHubPaths.Hub));
+        if (messagePack)
+        {
+            builder.AddMessagePackProtocol();
+        }
+
+        var connection = builder.Build();
         // Every feed event gets a handler: a message without one costs the client a binding failure (an exception),
         // which at 1,000 connections would make the client, not the server, the bottleneck.
         foreach (var name in FeedEvents.Except(bound))
@@ -32,7 +37,8 @@ public static class FeedConnections
     }
 
     /// <summary>Opens <paramref name="count"/> subscribers, a few at a time so the server's accept loop is not flooded.</summary>
-    public static async Task<List<HubConnection>> OpenManyAsync(Uri baseUrl, int count, Action<HubConnection, int> bind, params string[] bound)
+    public static async Task<List<HubConnection>> OpenManyAsync(
+        Uri baseUrl, int count, bool messagePack, Action<HubConnection, int> bind, params string[] bound)
     {
         var connections = new HubConnection[count];
         var next = -1;
@@ -42,7 +48,7 @@ public static class FeedConnections
             while ((i = Interlocked.Increment(ref next)) < count)
             {
                 var index = i;
-                connections[index] = await OpenAsync(baseUrl, c => bind(c, index), bound);
+                connections[index] = await OpenAsync(baseUrl, messagePack, c => bind(c, index), bound);
             }
         });
         await Task.WhenAll(openers);

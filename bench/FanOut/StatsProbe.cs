@@ -15,7 +15,7 @@ public static class StatsProbe
         var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var stats = new TaskCompletionSource<StatsUpdateEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
         var depth = -1;
-        await using var connection = await FeedConnections.OpenAsync(url, c =>
+        await using var connection = await FeedConnections.OpenAsync(url, messagePack: false, c =>
         {
             c.On<HealthUpdateEvent>(nameof(IAuditClient.HealthUpdate), e =>
             {
