@@ -14,7 +14,8 @@ namespace TruthTable.Core.Capture;
 /// </remarks>
 public sealed class CaptureBuffer : IDisposable
 {
-    private const int SegmentSize = 16 * 1024;
+    /// <summary>Size of the pooled segments a body is copied into.</summary>
+    public const int SegmentSize = 16 * 1024;
 
     private readonly ArrayPool<byte> _pool;
     // Most bodies fit one segment: it is a field, and a list is only made for the segments after it.

@@ -17,7 +17,7 @@ namespace TruthTable.Core.Capture;
 /// means that under overload no exchange is copied only to be turned away at the end.
 /// </summary>
 public sealed class ExchangeCaptureMiddleware(
-    RequestDelegate next, AuditQueue queue, IOptions<ProxyOptions> options, TimeProvider timeProvider)
+    RequestDelegate next, AuditQueue queue, CaptureBufferPool pool, IOptions<ProxyOptions> options, TimeProvider timeProvider)
 {
     private readonly FrozenSet<string> _auditedPaths =
         options.Value.EffectiveAuditedPaths.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
@@ -47,8 +47,8 @@ public sealed class ExchangeCaptureMiddleware(
             return;
         }
 
-        var requestCapture = new CaptureBuffer(_maxCaptureBytes);
-        var responseCapture = new CaptureBuffer(_maxCaptureBytes);
+        var requestCapture = new CaptureBuffer(_maxCaptureBytes, pool);
+        var responseCapture = new CaptureBuffer(_maxCaptureBytes, pool);
         var requestBody = request.Body;
         var responseBody = context.Response.Body;
         request.Body = new RequestBodyTee(requestBody, requestCapture);

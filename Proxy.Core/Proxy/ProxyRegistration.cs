@@ -19,6 +19,7 @@ public static class ProxyRegistration
     public static IServiceCollection AddTruthTableProxy(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<ProxyOptions>(configuration, ProxyOptions.SectionName);
+        services.AddSingleton<CaptureBufferPool>();
         var options = configuration.GetSection(ProxyOptions.SectionName).Get<ProxyOptions>() ?? new ProxyOptions();
 
         var route = new RouteConfig

@@ -35,7 +35,7 @@ public sealed class ExchangeCaptureMiddlewareTests
             await (upstreamWait?.Invoke() ?? Task.CompletedTask);
             context.Response.StatusCode = 200;
             await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes("""{"choices":[]}"""));
-        }, _queue, Options.Create(new ProxyOptions { Upstream = new Uri("http://upstream.test") }), TimeProvider.System);
+        }, _queue, new CaptureBufferPool(Options.Create(new AuditOptions())), Options.Create(new ProxyOptions { Upstream = new Uri("http://upstream.test") }), TimeProvider.System);
         var context = new DefaultHttpContext();
         context.Request.Method = "POST";
         context.Request.Path = "/v1/chat/completions";
