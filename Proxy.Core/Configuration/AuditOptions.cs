@@ -18,8 +18,8 @@ public sealed class AuditOptions
     public int Workers { get; set; } = 2;
 
     /// <summary>
-    /// Audits use only the CPU the proxy leaves over: while the audit queue is backed up and the thread pool is
-    /// saturated, workers hold jobs back (see <see cref="Pipeline.SpareCapacityGate"/>) and the queue overflows
+    /// Audits use only the CPU the proxy leaves over: while the audit queue is backed up and the cores are
+    /// saturated (thread-pool queue wait or machine CPU share), workers hold jobs back (see <see cref="Pipeline.SpareCapacityGate"/>) and the queue overflows
     /// instead of requests slowing down.
     /// </summary>
     public bool YieldToProxy { get; set; } = true;
@@ -30,6 +30,15 @@ public sealed class AuditOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.00001", "00:00:01")]
     public TimeSpan BusyThreshold { get; set; } = TimeSpan.FromMilliseconds(0.1);
+
+    /// <summary>
+    /// Share of the machine's CPU time in use (all processes, from /proc/stat over 100 ms) at or above which the
+    /// cores are taken to be saturated: the thread-pool queue wait stays short when a saturating load comes from a
+    /// few busy connections. Linux only; 1 turns this signal off. Only consulted while the audit queue is at least
+    /// half full, so audits that keep up are never held.
+    /// </summary>
+    [Range(0.5, 1.0)]
+    public double BusyCpuShare { get; set; } = 0.95;
 
     /// <summary>The longest a worker holds one job back, so audits keep trickling through at saturation.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:00:10")]

@@ -5,21 +5,33 @@ using TruthTable.Core.Configuration;
 namespace TruthTable.Core.Pipeline;
 
 /// <summary>
-/// Lets audit work run on the CPU the proxy leaves over. Requests and audits share one thread pool, so a probe
-/// queued to it every <see cref="ProbeInterval"/> waits longer to run when the cores are saturated. While that
-/// wait, smoothed, is above <see cref="AuditOptions.BusyThreshold"/>, the audit workers (when their queue is backed
-/// up) and the history writer hold their next job or batch for up to <see cref="AuditOptions.MaxHold"/>: the queues
-/// overflow (counted and reported) instead of the proxied requests slowing down, and audits still trickle through.
+/// Lets audit work run on the CPU the proxy leaves over. Two signals say the cores are saturated. Requests and audits
+/// share one thread pool, so a probe queued to it every <see cref="ProbeInterval"/> waits longer to run when they
+/// are: busy while that wait, smoothed, is above <see cref="AuditOptions.BusyThreshold"/>. But a saturating load
+/// from a few busy connections keeps that queue short (a few µs of wait at full load), so the machine's CPU share in
+/// use (<see cref="MachineCpu"/>, every <see cref="CpuSampleInterval"/>) counts too: busy at or above
+/// <see cref="AuditOptions.BusyCpuShare"/>. While busy, the audit workers (when their queue is backed up) and the
+/// history writer hold their next job or batch for up to <see cref="AuditOptions.MaxHold"/>: the queues overflow
+/// (counted and reported) instead of the proxied requests slowing down, and audits still trickle through.
 /// </summary>
 public sealed class SpareCapacityGate(IOptions<AuditOptions> options, TimeProvider timeProvider) : BackgroundService
 {
     public static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>How often the machine's CPU is read: long enough for /proc/stat's 10 ms ticks to add up.</summary>
+    public static readonly TimeSpan CpuSampleInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How far under <see cref="AuditOptions.BusyCpuShare"/> the CPU share must fall to stop being busy.</summary>
+    public const double CpuHysteresis = 0.1;
+
     private readonly bool _enabled = options.Value.YieldToProxy;
     private readonly long _busyThresholdTicks = options.Value.BusyThreshold.Ticks;
     private readonly TimeSpan _maxHold = options.Value.MaxHold;
+    private readonly double _busyCpuShare = options.Value.BusyCpuShare;
     private long _smoothedWaitTicks;
     private volatile bool _busy;
+    private volatile bool _cpuBusy;
+    private double _cpuShare;
     private long _holds;
 
     /// <summary>How long work queued to the thread pool waits before it runs, smoothed over about 20 ms.</summary>
@@ -29,7 +41,10 @@ public sealed class SpareCapacityGate(IOptions<AuditOptions> options, TimeProvid
     /// Busy from when the smoothed wait passes the threshold until it falls under half of it: near the threshold a
     /// saturated host would otherwise flip between the two states and let audits through at full speed half the time.
     /// </summary>
-    public bool IsBusy => _enabled && _busy;
+    public bool IsBusy => _enabled && (_busy || _cpuBusy);
+
+    /// <summary>Share of the machine's CPU in use over the last <see cref="CpuSampleInterval"/> (0 where unknown).</summary>
+    public double CpuShare => Volatile.Read(ref _cpuShare);
 
     /// <summary>Audit jobs and history batches held back at least once because the proxy needed the cores.</summary>
     public long Holds => Interlocked.Read(ref _holds);
@@ -64,6 +79,25 @@ public sealed class SpareCapacityGate(IOptions<AuditOptions> options, TimeProvid
         }
     }
 
+    /// <summary>Feeds the machine's CPU share in use over the last sample; busy from the threshold until 0.1 under it.</summary>
+    internal void ObserveCpu(double busyShare)
+    {
+        Volatile.Write(ref _cpuShare, busyShare);
+        if (_busyCpuShare >= 1.0)
+        {
+            return;
+        }
+
+        if (busyShare >= _busyCpuShare)
+        {
+            _cpuBusy = true;
+        }
+        else if (busyShare < _busyCpuShare - CpuHysteresis)
+        {
+            _cpuBusy = false;
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!_enabled)
@@ -72,11 +106,19 @@ public sealed class SpareCapacityGate(IOptions<AuditOptions> options, TimeProvid
         }
 
         using var timer = new PeriodicTimer(ProbeInterval, timeProvider);
+        var lastCpu = MachineCpu.Read();
+        var lastCpuAt = timeProvider.GetTimestamp();
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 Observe(await QueueWaitProbe.MeasureAsync(timeProvider));
+                if (lastCpu is { } earlier && timeProvider.GetElapsedTime(lastCpuAt) >= CpuSampleInterval
+                    && MachineCpu.Read() is { } now)
+                {
+                    ObserveCpu(now.BusyShareSince(earlier));
+                    (lastCpu, lastCpuAt) = (now, timeProvider.GetTimestamp());
+                }
             }
         }
         finally
@@ -84,6 +126,7 @@ public sealed class SpareCapacityGate(IOptions<AuditOptions> options, TimeProvid
             // Stopped: never leave workers held back by a stale reading.
             Volatile.Write(ref _smoothedWaitTicks, 0);
             _busy = false;
+            _cpuBusy = false;
         }
     }
 

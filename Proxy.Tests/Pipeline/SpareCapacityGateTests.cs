@@ -132,4 +132,74 @@ public sealed class SpareCapacityGateTests
         Assert.Equal(TimeSpan.Zero, gate.QueueWait);
         Assert.False(gate.IsBusy);
     }
+
+    [Fact]
+    public void MachineCpuSaturated_BusyThoughTheThreadPoolQueueIsShort()
+    {
+        var gate = Gate(new FakeTimeProvider());
+        Feed(gate, TimeSpan.FromTicks(50)); // 5 µs: what a few saturating connections leave in the queue
+
+        gate.ObserveCpu(0.97);
+
+        Assert.True(gate.IsBusy);
+        Assert.Equal(0.97, gate.CpuShare);
+    }
+
+    [Fact]
+    public void MachineCpu_StaysBusyUntilTenPointsUnderTheThreshold()
+    {
+        var gate = Gate(new FakeTimeProvider());
+        gate.ObserveCpu(0.96);
+
+        gate.ObserveCpu(0.9);
+        Assert.True(gate.IsBusy);
+
+        gate.ObserveCpu(0.8);
+        Assert.False(gate.IsBusy);
+    }
+
+    [Theory]
+    [InlineData(1.0)]   // the signal turned off
+    [InlineData(0.99)]  // a threshold the reading does not reach
+    public void MachineCpuUnderTheThresholdOrTurnedOff_NotBusy(double threshold)
+    {
+        var gate = Gate(new FakeTimeProvider(), o => o.BusyCpuShare = threshold);
+
+        gate.ObserveCpu(0.98);
+
+        Assert.False(gate.IsBusy);
+    }
+
+    [Fact]
+    public void YieldToProxyOff_MachineCpuSaturated_NeverHolds()
+    {
+        var gate = Gate(new FakeTimeProvider(), o => o.YieldToProxy = false);
+
+        gate.ObserveCpu(1.0);
+
+        Assert.False(gate.IsBusy);
+    }
+
+    [Fact]
+    public async Task Started_ReadsTheMachineCpu_OnLinux()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Null(MachineCpu.Read()); // elsewhere the signal is off and the thread pool's wait decides alone
+            return;
+        }
+
+        var gate = Gate(TimeProvider.System);
+        gate.ObserveCpu(-1); // a reading no sample can give
+
+        await gate.StartAsync(CancellationToken.None);
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (gate.CpuShare < 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(SpareCapacityGate.CpuSampleInterval);
+        }
+
+        await gate.StopAsync(CancellationToken.None);
+        Assert.InRange(gate.CpuShare, 0, 1);
+    }
 }
