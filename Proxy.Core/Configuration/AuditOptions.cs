@@ -19,8 +19,8 @@ public sealed class AuditOptions
 
     /// <summary>
     /// Audits use only the CPU the proxy leaves over: while the audit queue is backed up and the cores are
-    /// saturated (thread-pool queue wait or machine CPU share), workers hold jobs back (see <see cref="Pipeline.SpareCapacityGate"/>) and the queue overflows
-    /// instead of requests slowing down.
+    /// saturated (thread-pool queue wait or machine CPU share), workers hold jobs back (see
+    /// <see cref="Pipeline.SpareCapacityGate"/>) and the queue overflows instead of requests slowing down.
     /// </summary>
     public bool YieldToProxy { get; set; } = true;
 

@@ -38,8 +38,9 @@ public sealed class SpareCapacityGate(IOptions<AuditOptions> options, TimeProvid
     public TimeSpan QueueWait => TimeSpan.FromTicks(Volatile.Read(ref _smoothedWaitTicks));
 
     /// <summary>
-    /// Busy from when the smoothed wait passes the threshold until it falls under half of it: near the threshold a
-    /// saturated host would otherwise flip between the two states and let audits through at full speed half the time.
+    /// Busy while either signal is: the smoothed wait from when it passes its threshold until it falls under half of
+    /// it, the CPU share from its threshold until 0.1 under it. Near a threshold a saturated host would otherwise flip
+    /// between the two states and let audits through at full speed half the time.
     /// </summary>
     public bool IsBusy => _enabled && (_busy || _cpuBusy);
 
