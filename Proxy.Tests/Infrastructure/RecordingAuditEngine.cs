@@ -18,16 +18,17 @@ public sealed class RecordingAuditEngine : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private RecordingAuditEngine(WebApplication app, Uri address)
+    private RecordingAuditEngine(WebApplication app, Uri address, ConcurrentQueue<(string, Metadata)> calls)
     {
         _app = app;
         Address = address;
+        Calls = calls;
     }
 
     public Uri Address { get; }
 
     /// <summary>Method name and request headers of every call, in arrival order.</summary>
-    public ConcurrentQueue<(string Method, Metadata Headers)> Calls { get; } = new();
+    public ConcurrentQueue<(string Method, Metadata Headers)> Calls { get; }
 
     public static async Task<RecordingAuditEngine> StartAsync()
     {
@@ -35,31 +36,28 @@ public sealed class RecordingAuditEngine : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, o => o.Protocols = HttpProtocols.Http2));
         builder.Logging.ClearProviders();
+        var calls = new ConcurrentQueue<(string, Metadata)>();
         builder.Services.AddGrpc();
-        builder.Services.AddSingleton<Service>();
+        builder.Services.AddSingleton(calls);
         var app = builder.Build();
-        var engine = new RecordingAuditEngine(app, new Uri($"http://127.0.0.1:{port}"));
-        app.Services.GetRequiredService<Service>().Engine = engine;
         app.MapGrpcService<Service>();
         await app.StartAsync();
-        return engine;
+        return new RecordingAuditEngine(app, new Uri($"http://127.0.0.1:{port}"), calls);
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
-    private sealed class Service : AuditService.AuditServiceBase
+    private sealed class Service(ConcurrentQueue<(string, Metadata)> calls) : AuditService.AuditServiceBase
     {
-        public RecordingAuditEngine Engine { get; set; } = null!;
-
         public override Task<AuditSubmission> SubmitAudit(AuditRequest request, ServerCallContext context)
         {
-            Engine.Calls.Enqueue((nameof(SubmitAudit), context.RequestHeaders));
+            calls.Enqueue((nameof(SubmitAudit), context.RequestHeaders));
             return Task.FromResult(new AuditSubmission { AuditId = "rec-" + request.RequestId, Status = "completed" });
         }
 
         public override Task<AuditResult> GetAuditResult(AuditResultRequest request, ServerCallContext context)
         {
-            Engine.Calls.Enqueue((nameof(GetAuditResult), context.RequestHeaders));
+            calls.Enqueue((nameof(GetAuditResult), context.RequestHeaders));
             return Task.FromResult(new AuditResult
             {
                 AuditId = request.AuditId,
