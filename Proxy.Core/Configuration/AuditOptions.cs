@@ -32,9 +32,10 @@ public sealed class AuditOptions
     public TimeSpan BusyThreshold { get; set; } = TimeSpan.FromMilliseconds(0.1);
 
     /// <summary>
-    /// Share of the machine's CPU time in use (all processes, from /proc/stat over 100 ms) at or above which the
-    /// cores are taken to be saturated: the thread-pool queue wait stays short when a saturating load comes from a
-    /// few busy connections. Linux only; 1 turns this signal off. Only consulted while the audit queue is at least
+    /// Share of the CPU in use, over 100 ms, at or above which the cores are taken to be saturated: the machine's
+    /// (all processes, /proc/stat on Linux) or this process's share of the cores it may use (which follows a
+    /// container's CPU quota), whichever is higher. The thread-pool queue wait stays short when a saturating load
+    /// comes from a few busy connections. 1 turns this signal off. Only consulted while the audit queue is at least
     /// half full, so audits that keep up are never held.
     /// </summary>
     [Range(0.5, 1.0)]

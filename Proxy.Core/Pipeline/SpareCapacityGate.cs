@@ -8,9 +8,9 @@ namespace TruthTable.Core.Pipeline;
 /// Lets audit work run on the CPU the proxy leaves over. Two signals say the cores are saturated. Requests and audits
 /// share one thread pool, so a probe queued to it every <see cref="ProbeInterval"/> waits longer to run when they
 /// are: busy while that wait, smoothed, is above <see cref="AuditOptions.BusyThreshold"/>. But a saturating load
-/// from a few busy connections keeps that queue short (a few µs of wait at full load), so the machine's CPU share in
-/// use (<see cref="MachineCpu"/>, every <see cref="CpuSampleInterval"/>) counts too: busy at or above
-/// <see cref="AuditOptions.BusyCpuShare"/>. While busy, the audit workers (when their queue is backed up) and the
+/// from a few busy connections keeps that queue short (a few µs of wait at full load), so the CPU share in use counts
+/// too, every <see cref="CpuSampleInterval"/>: the machine's (<see cref="MachineCpu"/>, all processes) or this
+/// process's share of the cores it may use, whichever is higher; busy at or above <see cref="AuditOptions.BusyCpuShare"/>. While busy, the audit workers (when their queue is backed up) and the
 /// history writer hold their next job or batch for up to <see cref="AuditOptions.MaxHold"/>: the queues overflow
 /// (counted and reported) instead of the proxied requests slowing down, and audits still trickle through.
 /// </summary>
@@ -44,7 +44,7 @@ public sealed class SpareCapacityGate(IOptions<AuditOptions> options, TimeProvid
     /// </summary>
     public bool IsBusy => _enabled && (_busy || _cpuBusy);
 
-    /// <summary>Share of the machine's CPU in use over the last <see cref="CpuSampleInterval"/> (0 where unknown).</summary>
+    /// <summary>Share of the CPU in use over the last <see cref="CpuSampleInterval"/>: the machine's or this process's, the higher.</summary>
     public double CpuShare => Volatile.Read(ref _cpuShare);
 
     /// <summary>Audit jobs and history batches held back at least once because the proxy needed the cores.</summary>
@@ -80,7 +80,14 @@ public sealed class SpareCapacityGate(IOptions<AuditOptions> options, TimeProvid
         }
     }
 
-    /// <summary>Feeds the machine's CPU share in use over the last sample; busy from the threshold until 0.1 under it.</summary>
+    /// <summary>
+    /// This process's share of the cores it may use: <see cref="Environment.ProcessorCount"/> follows a container's
+    /// CPU quota, where /proc/stat shows the whole host and would never read saturated.
+    /// </summary>
+    internal static double ProcessShare(TimeSpan cpu, TimeSpan wall) =>
+        wall <= TimeSpan.Zero ? 0 : Math.Clamp(cpu / (wall * Environment.ProcessorCount), 0, 1);
+
+    /// <summary>Feeds the CPU share in use over the last sample; busy from the threshold until 0.1 under it.</summary>
     internal void ObserveCpu(double busyShare)
     {
         Volatile.Write(ref _cpuShare, busyShare);
@@ -107,18 +114,23 @@ public sealed class SpareCapacityGate(IOptions<AuditOptions> options, TimeProvid
         }
 
         using var timer = new PeriodicTimer(ProbeInterval, timeProvider);
-        var lastCpu = MachineCpu.Read();
-        var lastCpuAt = timeProvider.GetTimestamp();
+        var lastMachine = MachineCpu.Read();
+        var lastProcess = Environment.CpuUsage.TotalTime;
+        var lastAt = timeProvider.GetTimestamp();
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 Observe(await QueueWaitProbe.MeasureAsync(timeProvider));
-                if (lastCpu is { } earlier && timeProvider.GetElapsedTime(lastCpuAt) >= CpuSampleInterval
-                    && MachineCpu.Read() is { } now)
+                var now = timeProvider.GetTimestamp();
+                var wall = timeProvider.GetElapsedTime(lastAt, now);
+                if (wall >= CpuSampleInterval)
                 {
-                    ObserveCpu(now.BusyShareSince(earlier));
-                    (lastCpu, lastCpuAt) = (now, timeProvider.GetTimestamp());
+                    var machine = MachineCpu.Read();
+                    var process = Environment.CpuUsage.TotalTime;
+                    var machineShare = machine is { } m && lastMachine is { } earlier ? m.BusyShareSince(earlier) : 0;
+                    ObserveCpu(Math.Max(machineShare, ProcessShare(process - lastProcess, wall)));
+                    (lastMachine, lastProcess, lastAt) = (machine, process, now);
                 }
             }
         }

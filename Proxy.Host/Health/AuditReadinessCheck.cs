@@ -17,7 +17,7 @@ public sealed class AuditReadinessCheck(IAuditEngineClient engine, AuditQueue qu
             ["queueReserved"] = queue.Reserved,
             // Whether audits currently yield the cores to proxied requests, and how often they have.
             ["threadPoolQueueWaitMs"] = Math.Round(capacity.QueueWait.TotalMilliseconds, 3),
-            ["machineCpuShare"] = Math.Round(capacity.CpuShare, 2),
+            ["cpuShare"] = Math.Round(capacity.CpuShare, 2),
             ["auditHolds"] = capacity.Holds,
         };
         if (engine.CircuitState != "closed")

@@ -181,14 +181,8 @@ public sealed class SpareCapacityGateTests
     }
 
     [Fact]
-    public async Task Started_ReadsTheMachineCpu_OnLinux()
+    public async Task Started_SamplesTheCpuShare()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            Assert.Null(MachineCpu.Read()); // elsewhere the signal is off and the thread pool's wait decides alone
-            return;
-        }
-
         var gate = Gate(TimeProvider.System);
         gate.ObserveCpu(-1); // a reading no sample can give
 
@@ -201,5 +195,15 @@ public sealed class SpareCapacityGateTests
 
         await gate.StopAsync(CancellationToken.None);
         Assert.InRange(gate.CpuShare, 0, 1);
+    }
+
+    [Fact]
+    public void ProcessShare_IsCpuTimeOverWallTimeTimesTheCoresItMayUse()
+    {
+        var cores = Environment.ProcessorCount;
+
+        Assert.Equal(0.5, SpareCapacityGate.ProcessShare(TimeSpan.FromMilliseconds(50 * cores), TimeSpan.FromMilliseconds(100)), 6);
+        Assert.Equal(1, SpareCapacityGate.ProcessShare(TimeSpan.FromMilliseconds(200 * cores), TimeSpan.FromMilliseconds(100)));
+        Assert.Equal(0, SpareCapacityGate.ProcessShare(TimeSpan.FromMilliseconds(5), TimeSpan.Zero));
     }
 }
