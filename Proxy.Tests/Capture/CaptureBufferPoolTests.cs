@@ -10,30 +10,29 @@ public sealed class CaptureBufferPoolTests
     private static CaptureBufferPool Pool(int queueCapacity) =>
         new(Options.Create(new AuditOptions { QueueCapacity = queueCapacity }));
 
+    /// <summary>Rents <paramref name="segments"/> at once, returns them all, rents as many again: how many came back.</summary>
+    private static int ReusedAfterReturningAll(CaptureBufferPool pool, int segments)
+    {
+        var first = Enumerable.Range(0, segments).Select(_ => pool.Rent(CaptureBuffer.SegmentSize)).ToList();
+        first.ForEach(a => pool.Return(a));
+        var second = Enumerable.Range(0, segments).Select(_ => pool.Rent(CaptureBuffer.SegmentSize)).ToList();
+        return second.Intersect(first, ReferenceEqualityComparer.Instance).Count();
+    }
+
     [Fact]
     public void SegmentsOutAtOnce_UpToCapacity_AreAllReused()
     {
         // 200 held at once: more than ArrayPool<byte>.Shared keeps of one size on a 2-core machine (32 per core).
         var pool = Pool(queueCapacity: 100);
-        var first = Enumerable.Range(0, 200).Select(_ => pool.Rent(CaptureBuffer.SegmentSize)).ToList();
-        first.ForEach(a => pool.Return(a));
-
-        var second = Enumerable.Range(0, 200).Select(_ => pool.Rent(CaptureBuffer.SegmentSize)).ToList();
 
         Assert.Equal(200, pool.Capacity);
-        Assert.Equal(200, second.Intersect(first, ReferenceEqualityComparer.Instance).Count());
+        Assert.Equal(200, ReusedAfterReturningAll(pool, segments: 200));
     }
 
     [Fact]
     public void SegmentsBeyondCapacity_AreDropped()
     {
-        var pool = Pool(queueCapacity: 10);
-        var first = Enumerable.Range(0, 30).Select(_ => pool.Rent(CaptureBuffer.SegmentSize)).ToList();
-        first.ForEach(a => pool.Return(a));
-
-        var second = Enumerable.Range(0, 30).Select(_ => pool.Rent(CaptureBuffer.SegmentSize)).ToList();
-
-        Assert.Equal(20, second.Intersect(first, ReferenceEqualityComparer.Instance).Count());
+        Assert.Equal(20, ReusedAfterReturningAll(Pool(queueCapacity: 10), segments: 30));
     }
 
     [Fact]

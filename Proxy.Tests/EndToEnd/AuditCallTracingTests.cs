@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using TruthTable.Contracts;
 using TruthTable.Core.Pipeline;
 using TruthTable.Tests.Infrastructure;
@@ -39,14 +38,8 @@ public sealed class AuditCallTracingTests
         await using var server = await TruthTableServer.StartAsync(upstream.BaseAddress, settings);
         var (connection, events) = await server.ConnectToRequestAsync("traced-1");
         await using var _ = connection;
-        using var http = server.CreateHttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/audits")
-        {
-            Content = JsonContent.Create(new { query = "q", response = "Paris is in France.", context = new[] { "Paris is in France." } }),
-        };
-        request.Headers.Add(AuditHubPaths.RequestIdHeader, "traced-1");
 
-        (await http.SendAsync(request)).EnsureSuccessStatusCode();
+        await server.PostDirectAuditAsync("traced-1", new { query = "q", response = "Paris is in France.", context = new[] { "Paris is in France." } });
         await events.WaitForAsync<AuditCompleteEvent>(e => e.RequestId == "traced-1");
 
         var audits = engine.Calls.Where(c => c.Method != "HealthCheck").ToList();

@@ -17,16 +17,11 @@ public sealed class HubDeliveryTests
         var events = new EventRecorder(connection);
         await connection.InvokeAsync(nameof(IAuditHub.SubscribeToFeed));
         await connection.InvokeAsync<AuditState?>(nameof(IAuditHub.SubscribeToRequest), "both-1");
-        using var http = server.CreateHttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/audits")
-        {
-            Content = JsonContent.Create(new { query = "q", response = "Paris is in France.", context = new[] { "Paris is in France." } }),
-        };
-        request.Headers.Add(AuditHubPaths.RequestIdHeader, "both-1");
-        (await http.SendAsync(request)).EnsureSuccessStatusCode();
+        await server.PostDirectAuditAsync("both-1", new { query = "q", response = "Paris is in France.", context = new[] { "Paris is in France." } });
         await events.WaitForAsync<AuditCompleteEvent>(e => e.RequestId == "both-1");
 
         // A second audit after the first one: once its result is here, any duplicate of the first would be too.
+        using var http = server.CreateHttpClient();
         using var second = await http.PostAsJsonAsync("/api/audits", new { query = "q", response = "Oslo is in Norway.", context = new[] { "Oslo is in Norway." } });
         var secondId = (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("requestId").GetString();
         await events.WaitForAsync<AuditCompleteEvent>(e => e.RequestId == secondId);
@@ -48,12 +43,7 @@ public sealed class HubDeliveryTests
         using var http = server.CreateHttpClient();
 
         using var other = await http.PostAsJsonAsync("/api/audits", new { query = "q", response = "Oslo is in Norway." });
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/audits")
-        {
-            Content = JsonContent.Create(new { query = "q", response = "Paris is in France.", context = new[] { "Paris is in France." } }),
-        };
-        request.Headers.Add(AuditHubPaths.RequestIdHeader, "watched-1");
-        (await http.SendAsync(request)).EnsureSuccessStatusCode();
+        await server.PostDirectAuditAsync("watched-1", new { query = "q", response = "Paris is in France.", context = new[] { "Paris is in France." } });
 
         await events.WaitForAsync<AuditCompleteEvent>(e => e.RequestId == "watched-1");
         var otherId = (await other.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("requestId").GetString();

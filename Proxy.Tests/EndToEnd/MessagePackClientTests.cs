@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -31,14 +30,8 @@ public sealed class MessagePackClientTests
         var messagePackEvents = new EventRecorder(messagePack);
         await json.InvokeAsync(nameof(IAuditHub.SubscribeToFeed));
         await messagePack.InvokeAsync(nameof(IAuditHub.SubscribeToFeed));
-        using var http = server.CreateHttpClient();
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/audits")
-        {
-            Content = JsonContent.Create(new { query = "Tell me about Amsterdam.", response = Answer, context = new[] { Context }, model = "m-1" }),
-        };
-        request.Headers.Add(AuditHubPaths.RequestIdHeader, "pack-1");
-        (await http.SendAsync(request)).EnsureSuccessStatusCode();
+        await server.PostDirectAuditAsync("pack-1", new { query = "Tell me about Amsterdam.", response = Answer, context = new[] { Context }, model = "m-1" });
 
         var viaJson = await jsonEvents.WaitForAsync<AuditCompleteEvent>(e => e.RequestId == "pack-1");
         var viaMessagePack = await messagePackEvents.WaitForAsync<AuditCompleteEvent>(e => e.RequestId == "pack-1");

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -81,6 +82,15 @@ public sealed class TruthTableServer : WebApplicationFactory<Program>
     public HttpClient CreateHttpClient() => new() { BaseAddress = BaseAddress };
 
     public T GetService<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>POST /api/audits with <paramref name="body"/> under a chosen request id; fails the test unless accepted.</summary>
+    public async Task PostDirectAuditAsync(string requestId, object body)
+    {
+        using var http = CreateHttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/audits") { Content = JsonContent.Create(body) };
+        request.Headers.Add(AuditHubPaths.RequestIdHeader, requestId);
+        (await http.SendAsync(request)).EnsureSuccessStatusCode();
+    }
 
     /// <summary>A connected client subscribed to the feed, with a recorder of what it receives.</summary>
     public async Task<(HubConnection Connection, EventRecorder Events)> ConnectFeedAsync()
