@@ -9,8 +9,8 @@
 #
 # Knobs: BENCH_REPS (3), BENCH_DURATION seconds per load run (10), BENCH_CONNECTIONS for wrk (16),
 # BENCH_RATE fixed rate for (a) (1000), BENCH_SSE_STREAMS (40), BENCH_SSE_GAP_MS (5), BENCH_OUT (bench/results/<date>),
-# BENCH_TARGETS (all five), BENCH_BASELINE_ROOT: another checkout of TruthTable (e.g. a git worktree of an older
-# commit); its Proxy.Host is built and measured as target "tt-baseline" (fake engine), interleaved with the others,
+# BENCH_TARGETS (all five), BENCH_FANOUT_WARMUP seconds of unrecorded load before each fan-out case (40),
+# BENCH_BASELINE_ROOT: another checkout of TruthTable (e.g. a git worktree of an older commit); its Proxy.Host is built and measured as target "tt-baseline" (fake engine), interleaved with the others,
 # for before/after comparisons under the same machine load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +21,7 @@ REPS=${BENCH_REPS:-3}
 DURATION=${BENCH_DURATION:-10}
 CONNS=${BENCH_CONNECTIONS:-16}
 RATE=${BENCH_RATE:-1000}
+FANOUT_WARMUP=${BENCH_FANOUT_WARMUP:-40}
 SSE_STREAMS=${BENCH_SSE_STREAMS:-40}
 SSE_GAP_MS=${BENCH_SSE_GAP_MS:-5}
 OUT=${BENCH_OUT:-$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)}
@@ -178,7 +179,7 @@ if [[ " $PARTS " == *" fanout "* ]]; then
         truthtable "tt-fanout-$n-$r-$protocol" 5107 --EmbeddedEngine:Url="http://127.0.0.1:5108"
         LOAD=$(load1)
         line=$(dotnet "$FANOUT" fanout --url "http://127.0.0.1:5107" --subscribers $n --rate $r --protocol $protocol \
-          --duration "$DURATION" --server-pid "$STARTED_PID" | grep '^{' | tail -n 1)
+          --duration "$DURATION" --warmup "$FANOUT_WARMUP" --server-pid "$STARTED_PID" | grep '^{' | tail -n 1)
         echo "$line" | record fanout "$protocol" 1
         log "fanout N=$n rate=$r $protocol: $line"
         stop "$STARTED_PID"
