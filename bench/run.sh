@@ -10,8 +10,9 @@
 # Knobs: BENCH_REPS (3), BENCH_DURATION seconds per load run (10), BENCH_CONNECTIONS for wrk (16),
 # BENCH_RATE fixed rate for (a) (1000), BENCH_SSE_STREAMS (40), BENCH_SSE_GAP_MS (5), BENCH_OUT (bench/results/<date>),
 # BENCH_TARGETS (all five), BENCH_FANOUT_WARMUP seconds of unrecorded load before each fan-out case (40),
-# BENCH_BASELINE_ROOT: another checkout of TruthTable (e.g. a git worktree of an older commit); its Proxy.Host is built and measured as target "tt-baseline" (fake engine), interleaved with the others,
-# for before/after comparisons under the same machine load.
+# BENCH_BASELINE_ROOT: another checkout of TruthTable (e.g. a git worktree of an older commit); its Proxy.Host is
+# built and measured as target "tt-baseline" (fake engine), interleaved with the others, for before/after
+# comparisons under the same machine load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
