@@ -9,7 +9,8 @@
 #
 # Knobs: BENCH_REPS (3), BENCH_DURATION seconds per load run (10), BENCH_CONNECTIONS for wrk (16),
 # BENCH_RATE fixed rate for (a) (1000), BENCH_SSE_STREAMS (40), BENCH_SSE_GAP_MS (5), BENCH_OUT (bench/results/<date>),
-# BENCH_TARGETS (all five), BENCH_FANOUT_WARMUP seconds of unrecorded load before each fan-out case (40),
+# BENCH_TARGETS (all five), BENCH_WARMUP seconds of wrk per shape and target before measuring (15),
+# BENCH_FANOUT_WARMUP seconds of unrecorded load before each fan-out case (40),
 # BENCH_BASELINE_ROOT: another checkout of TruthTable (e.g. a git worktree of an older commit); its Proxy.Host is
 # built and measured as target "tt-baseline" (fake engine), interleaved with the others, for before/after
 # comparisons under the same machine load.
@@ -22,6 +23,7 @@ REPS=${BENCH_REPS:-3}
 DURATION=${BENCH_DURATION:-10}
 CONNS=${BENCH_CONNECTIONS:-16}
 RATE=${BENCH_RATE:-1000}
+WARMUP=${BENCH_WARMUP:-15}
 FANOUT_WARMUP=${BENCH_FANOUT_WARMUP:-40}
 SSE_STREAMS=${BENCH_SSE_STREAMS:-40}
 SSE_GAP_MS=${BENCH_SSE_GAP_MS:-5}
@@ -142,9 +144,11 @@ if [[ " $PARTS " == *" proxy "* ]]; then
     TT_PID[tt-baseline]=$STARTED_PID
   fi
 
-  log "warm-up (JIT, tiered compilation, connection pools)"
+  # Under saturating load a fresh TruthTable tiers up for 15-20 s and its throughput climbs for ~40 s (bare YARP has
+  # far less code to compile), so a short warm-up measured start-up rather than the proxy.
+  log "warm-up (JIT, tiered compilation, connection pools): ${WARMUP}s per shape and target"
   for target in $TARGETS; do
-    for shape in json sse big; do wrk_run "$(port_of "$target")" $shape 3 >/dev/null; done
+    for shape in json sse big; do wrk_run "$(port_of "$target")" $shape "$WARMUP" >/dev/null; done
   done
   stats $TT_EMB >/dev/null
 
