@@ -129,6 +129,25 @@ public sealed class ProxyAuditFlowTests : LiveServerTest
     }
 
     [Fact]
+    public async Task ProxiedRequest_TraceContext_ReachesUpstreamAsTheCallerSentIt()
+    {
+        // The proxy starts no trace span of its own per request unless tracing is switched on (an ActivityListener
+        // or hosting logs at Information), so it neither adds a traceparent nor replaces the caller's.
+        const string callersTraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        using var http = Server.CreateHttpClient();
+        using var without = await http.SendAsync(ChatRequest("e2e-trace-none", stream: false));
+        var traced = ChatRequest("e2e-trace-callers", stream: false);
+        traced.Headers.Add("traceparent", callersTraceParent);
+        using var with = await http.SendAsync(traced);
+
+        Assert.Equal(HttpStatusCode.OK, without.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, with.StatusCode);
+        var received = Upstream.Received.ToDictionary(r => r.RequestId!);
+        Assert.Null(received["e2e-trace-none"].TraceParent);
+        Assert.Equal(callersTraceParent, received["e2e-trace-callers"].TraceParent);
+    }
+
+    [Fact]
     public async Task UpstreamError_IsPassedThroughAndSkippedWithReason()
     {
         var (caller, events) = await Server.ConnectToRequestAsync("e2e-503");

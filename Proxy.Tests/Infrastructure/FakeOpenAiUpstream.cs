@@ -39,7 +39,7 @@ public sealed class FakeOpenAiUpstream : IAsyncDisposable
     /// <summary>Exact bytes of the last response body the upstream wrote, for byte-for-byte comparisons.</summary>
     public byte[] LastResponseBody { get; private set; } = [];
 
-    public sealed record ReceivedRequest(string Path, string? Authorization, string? RequestId, string Body);
+    public sealed record ReceivedRequest(string Path, string? Authorization, string? RequestId, string? TraceParent, string Body);
 
     public static async Task<FakeOpenAiUpstream> StartAsync()
     {
@@ -60,7 +60,7 @@ public sealed class FakeOpenAiUpstream : IAsyncDisposable
     {
         var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
         Received.Enqueue(new ReceivedRequest(context.Request.Path, context.Request.Headers.Authorization,
-            context.Request.Headers["X-Request-ID"], body));
+            context.Request.Headers["X-Request-ID"], context.Request.Headers.TraceParent, body));
 
         var headers = context.Request.Headers;
         var answer = headers.TryGetValue(AnswerHeader, out var a) ? Uri.UnescapeDataString(a!) : DefaultAnswer;

@@ -39,4 +39,37 @@ public sealed class RequestIdTests
         Assert.NotEqual(header, id);
         Assert.NotEqual(id, RequestId.FromHeader(header));
     }
+
+    [Fact]
+    public void Create_VersionSevenUuidWithTheCurrentTime()
+    {
+        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var id = RequestId.Create();
+        var after = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+        Assert.Matches("^[0-9a-f]{32}$", id);
+        var uuid = Guid.ParseExact(id, "N");
+        Assert.Equal(7, uuid.Version);
+        Assert.Contains(id[16], "89ab"); // RFC 9562 variant bits 10
+        var milliseconds = Convert.ToInt64(id[..12], 16);
+        Assert.InRange(milliseconds, before, after);
+    }
+
+    [Fact]
+    public void Create_ManyThreadsPastTheirRandomBatches_NoIdRepeats()
+    {
+        // 8 threads x 2,000 ids: each thread refills its 4 KiB batch of random bytes four times.
+        var ids = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, _ =>
+        {
+            for (var i = 0; i < 2_000; i++)
+            {
+                ids.Add(RequestId.Create());
+            }
+        });
+
+        Assert.Equal(16_000, ids.Distinct().Count());
+        // Same millisecond, different random part: the random bits differ across ids, not just the time.
+        Assert.Equal(16_000, ids.Select(id => id[12..]).Distinct().Count());
+    }
 }
