@@ -19,11 +19,12 @@ public sealed class FeedHeartbeatService(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // The embedded engine listens only once the server has started.
-        await WhenStartedAsync(lifetime.ApplicationStarted, stoppingToken);
         using var timer = new PeriodicTimer(options.Value.StatsInterval, timeProvider);
         try
         {
+            // The embedded engine listens only once the server has started; a host that fails to start (its port
+            // taken) is disposed unstopped, which must not read as a crash of this service.
+            await WhenStartedAsync(lifetime.ApplicationStarted, stoppingToken);
             do
             {
                 events.Health(await health.CheckAsync(stoppingToken));

@@ -80,35 +80,42 @@ public sealed partial class SignalRAuditEventSink : BackgroundService, IAuditEve
     {
         var batch = new List<AuditEventEnvelope>(MaxBatch);
         var sends = new List<(Task Send, AuditEventEnvelope Envelope)>(MaxBatch);
-        while (await _outbound.Reader.WaitToReadAsync(stoppingToken))
+        try
         {
-            await GatherAsync(batch, stoppingToken);
-            foreach (var envelope in batch)
+            while (await _outbound.Reader.WaitToReadAsync(stoppingToken))
             {
-                try
+                await GatherAsync(batch, stoppingToken);
+                foreach (var envelope in batch)
                 {
-                    sends.Add((SendAsync(envelope), envelope));
+                    try
+                    {
+                        sends.Add((SendAsync(envelope), envelope));
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        Log.SendFailed(_logger, e, envelope.Event.GetType().Name);
+                    }
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    Log.SendFailed(_logger, e, envelope.Event.GetType().Name);
-                }
-            }
 
-            foreach (var (send, envelope) in sends)
-            {
-                try
+                foreach (var (send, envelope) in sends)
                 {
-                    await send;
+                    try
+                    {
+                        await send;
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        Log.SendFailed(_logger, e, envelope.Event.GetType().Name);
+                    }
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    Log.SendFailed(_logger, e, envelope.Event.GetType().Name);
-                }
-            }
 
-            batch.Clear();
-            sends.Clear();
+                batch.Clear();
+                sends.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // StopAsync's flush window ran out, or a host that failed to start was disposed unstopped.
         }
     }
 

@@ -134,6 +134,10 @@ public sealed class SpareCapacityGate(IOptions<AuditOptions> options, TimeProvid
                 }
             }
         }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // A host that failed to start is disposed without being stopped; that must not read as a crash.
+        }
         finally
         {
             // Stopped: never leave workers held back by a stale reading.

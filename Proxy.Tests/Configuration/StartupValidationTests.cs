@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TruthTable.Tests.Infrastructure;
 
@@ -35,5 +38,28 @@ public sealed class StartupValidationTests
         var error = Assert.ThrowsAny<Exception>(() => server.StartServer());
 
         Assert.Contains("Proxy:Upstream", error.ToString());
+    }
+
+    [Fact]
+    public async Task Start_PortTaken_FailsWithTheBindErrorAndNoBackgroundServiceCrash()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var logs = new RecordingLoggerProvider();
+        await using var server = new TruthTableServer(new Uri("http://127.0.0.1:9"), new Dictionary<string, string?>
+        {
+            ["Proxy:Url"] = $"http://127.0.0.1:{port}",
+        }, logs);
+
+        var error = Assert.ThrowsAny<Exception>(() => server.StartServer());
+        await server.DisposeAsync(); // stops nothing (nothing started): the services are disposed unstopped
+
+        Assert.Contains("address already in use", error.ToString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(logs.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("Hosting failed to start"));
+        // None of our services reports the host's disposal as its own failure. (One whose ExecuteAsync had not begun
+        // yet, BackgroundService runs it on Task.Run, is cancelled and reported by the host with no frame of ours.)
+        var serviceFailures = logs.Entries.Where(e => e.Message == "BackgroundService failed").ToList();
+        Assert.DoesNotContain(serviceFailures, e => e.Exception?.StackTrace?.Contains("TruthTable.") == true);
     }
 }

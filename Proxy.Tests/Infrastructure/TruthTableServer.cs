@@ -16,9 +16,12 @@ public sealed class TruthTableServer : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
     private readonly string? _ownHistoryPath;
+    private readonly ILoggerProvider? _logs;
 
-    public TruthTableServer(Uri upstream, IDictionary<string, string?>? settings = null)
+    /// <param name="logs">Also receives the host's log entries (at Warning and above).</param>
+    public TruthTableServer(Uri upstream, IDictionary<string, string?>? settings = null, ILoggerProvider? logs = null)
     {
+        _logs = logs;
         ProxyPort = FreePort.Next();
         EnginePort = FreePort.Next();
         _settings = new Dictionary<string, string?>
@@ -57,7 +60,14 @@ public sealed class TruthTableServer : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureLogging(logging =>
+        {
+            logging.SetMinimumLevel(LogLevel.Warning);
+            if (_logs is not null)
+            {
+                logging.AddProvider(_logs);
+            }
+        });
     }
 
     public static async Task<TruthTableServer> StartAsync(Uri upstream, IDictionary<string, string?>? settings = null)

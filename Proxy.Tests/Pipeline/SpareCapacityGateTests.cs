@@ -198,6 +198,27 @@ public sealed class SpareCapacityGateTests
     }
 
     [Fact]
+    public async Task DisposedWithoutStop_EndsQuietly()
+    {
+        // What a host does when it fails to start (e.g. its port is taken): it disposes its services unstopped. A
+        // cancelled ExecuteTask there makes the host log a critical "BackgroundService failed" after the real error.
+        var gate = Gate(TimeProvider.System);
+        gate.ObserveCpu(-1);
+        await gate.StartAsync(CancellationToken.None);
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (gate.CpuShare < 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(SpareCapacityGate.CpuSampleInterval); // until its loop runs (it starts on Task.Run)
+        }
+
+        Assert.InRange(gate.CpuShare, 0, 1);
+        gate.Dispose();
+
+        await gate.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.True(gate.ExecuteTask.IsCompletedSuccessfully);
+    }
+
+    [Fact]
     public void ProcessShare_IsCpuTimeOverWallTimeTimesTheCoresItMayUse()
     {
         var cores = Environment.ProcessorCount;
