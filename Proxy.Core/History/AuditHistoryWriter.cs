@@ -13,8 +13,8 @@ namespace TruthTable.Core.History;
 /// arrived within <see cref="HistoryOptions.BatchWindow"/> of the first, in one transaction on one connection with
 /// a prepared insert. Opens (checks, migrates) the database at start, so a bad file stops the host before it
 /// listens. Registered before the pipeline, it stops after it and writes the pipeline's shutdown failures too.
-/// Like the audit workers, it yields the cores to the proxy while they are saturated (<see cref="SpareCapacityGate"/>):
-/// the queue's budget then drops and counts what does not fit, instead of requests slowing down.
+/// Like the audit workers, it yields the cores to the proxy while they are saturated (<see cref="SpareCapacityGate"/>),
+/// but only while its backlog is under half of the queue's budget: holding longer would drop outcomes.
 /// </summary>
 public sealed partial class AuditHistoryWriter(
     HistoryDatabase database,
@@ -52,8 +52,12 @@ public sealed partial class AuditHistoryWriter(
         {
             while (await queue.Reader.WaitToReadAsync(stoppingToken))
             {
-                // Rows can wait: their budget absorbs a backlog, and what does not fit is dropped and counted.
-                await capacity.WaitForSpareCapacityAsync(stoppingToken);
+                // Rows can wait while the backlog is short: its budget absorbs them. Past half of it they are written
+                // whatever the cores are doing, or a host kept busy by other processes would drop what it could store.
+                if (queue.Depth < queue.Capacity / 2 && queue.QueuedBytes < _options.MaxQueuedBytes / 2)
+                {
+                    await capacity.WaitForSpareCapacityAsync(stoppingToken);
+                }
 
                 Take(batch, flushes);
                 if (batch.Count < _options.BatchSize && flushes.Count == 0 && _options.BatchWindow > TimeSpan.Zero)

@@ -128,6 +128,35 @@ public sealed class AuditHistoryWriterTests
     }
 
     [Fact]
+    public async Task ProxyNeedsTheCores_BacklogPastHalfTheQueue_WrittenWithoutHold()
+    {
+        await using var history = await HistoryHarness.StartAsync(o => o.QueueCapacity = 4, startWriter: false);
+        SpareCapacityGateTests.Feed(history.Capacity, TimeSpan.FromMilliseconds(5));
+        history.Sink.Publish(HistoryEvents.Failed("b1"));
+        history.Sink.Publish(HistoryEvents.Failed("b2"));
+
+        await history.StartWriterAsync();
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(5);
+            while (history.Queue.Written < 2 && history.Capacity.Holds == 0 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(10); // until written, or held (the fake clock never ends a hold)
+            }
+
+            Assert.True(history.Capacity.IsBusy);
+            Assert.Equal(0, history.Capacity.Holds);
+            Assert.Equal(2, history.Queue.Written);
+        }
+        finally
+        {
+            // Lets a held writer go, so the harness can stop it.
+            SpareCapacityGateTests.Feed(history.Capacity, TimeSpan.Zero);
+            history.Time.Advance(SpareCapacityGate.ProbeInterval);
+        }
+    }
+
+    [Fact]
     public async Task Publish_StartedAndFeedEventsOnly_StoresNothing()
     {
         await using var history = await HistoryHarness.StartAsync();
