@@ -130,7 +130,7 @@ public sealed class AuditHistoryWriterTests
     [Fact]
     public async Task ProxyNeedsTheCores_BacklogPastHalfTheQueue_WrittenWithoutHold()
     {
-        await using var history = await HistoryHarness.StartAsync(o => o.QueueCapacity = 4, startWriter: false);
+        await using var history = await HistoryHarness.StartAsync(o => { o.QueueCapacity = 4; o.BatchWindow = TimeSpan.Zero; }, startWriter: false);
         SpareCapacityGateTests.Feed(history.Capacity, TimeSpan.FromMilliseconds(5));
         history.Sink.Publish(HistoryEvents.Failed("b1"));
         history.Sink.Publish(HistoryEvents.Failed("b2"));
