@@ -43,8 +43,7 @@ public sealed class StartupValidationTests
     [Fact]
     public async Task Start_PortTaken_FailsWithTheBindErrorAndNoBackgroundServiceCrash()
     {
-        using var taken = new TcpListener(IPAddress.Loopback, 0);
-        taken.Start();
+        using var taken = ListenOutsideTheEphemeralRange();
         var port = ((IPEndPoint)taken.LocalEndpoint).Port;
         var logs = new RecordingLoggerProvider();
         await using var server = new TruthTableServer(new Uri("http://127.0.0.1:9"), new Dictionary<string, string?>
@@ -61,5 +60,28 @@ public sealed class StartupValidationTests
         // yet, BackgroundService runs it on Task.Run, is cancelled and reported by the host with no frame of ours.)
         var serviceFailures = logs.Entries.Where(e => e.Message == "BackgroundService failed").ToList();
         Assert.DoesNotContain(serviceFailures, e => e.Exception?.StackTrace?.Contains("TruthTable.") == true);
+    }
+
+    /// <summary>
+    /// A port below the range <see cref="FreePort"/> hands out to the other tests, which run in parallel, and below
+    /// Linux's ephemeral range (32768 and up): holding it cannot take a port one of them was just given.
+    /// </summary>
+    private static TcpListener ListenOutsideTheEphemeralRange()
+    {
+        for (var port = 20_000; port < 21_000; port++)
+        {
+            var listener = new TcpListener(IPAddress.Loopback, port);
+            try
+            {
+                listener.Start();
+                return listener;
+            }
+            catch (SocketException)
+            {
+                listener.Dispose();
+            }
+        }
+
+        throw new InvalidOperationException("No free loopback port in 20000-20999.");
     }
 }
