@@ -131,8 +131,8 @@ public sealed class ProxyAuditFlowTests : LiveServerTest
     [Fact]
     public async Task ProxiedRequest_TraceContext_ReachesUpstreamAsTheCallerSentIt()
     {
-        // The proxy starts no trace span of its own per request unless tracing is switched on (an ActivityListener
-        // or hosting logs at Information), so it neither adds a traceparent nor replaces the caller's.
+        // The proxy starts no trace span of its own per request unless tracing is switched on (an ActivityListener,
+        // or the hosting-diagnostics logs turned on), so it neither adds a traceparent nor replaces the caller's.
         const string callersTraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
         using var http = Server.CreateHttpClient();
         using var without = await http.SendAsync(ChatRequest("e2e-trace-none", stream: false));

@@ -184,14 +184,8 @@ public sealed class SpareCapacityGateTests
     public async Task Started_SamplesTheCpuShare()
     {
         var gate = Gate(TimeProvider.System);
-        gate.ObserveCpu(-1); // a reading no sample can give
 
-        await gate.StartAsync(CancellationToken.None);
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (gate.CpuShare < 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(SpareCapacityGate.CpuSampleInterval);
-        }
+        await StartUntilFirstCpuSampleAsync(gate);
 
         await gate.StopAsync(CancellationToken.None);
         Assert.InRange(gate.CpuShare, 0, 1);
@@ -203,19 +197,25 @@ public sealed class SpareCapacityGateTests
         // What a host does when it fails to start (e.g. its port is taken): it disposes its services unstopped. A
         // cancelled ExecuteTask there makes the host log a critical "BackgroundService failed" after the real error.
         var gate = Gate(TimeProvider.System);
-        gate.ObserveCpu(-1);
-        await gate.StartAsync(CancellationToken.None);
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (gate.CpuShare < 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(SpareCapacityGate.CpuSampleInterval); // until its loop runs (it starts on Task.Run)
-        }
-
+        await StartUntilFirstCpuSampleAsync(gate); // its loop runs (BackgroundService starts it on Task.Run)
         Assert.InRange(gate.CpuShare, 0, 1);
+
         gate.Dispose();
 
         await gate.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.True(gate.ExecuteTask.IsCompletedSuccessfully);
+    }
+
+    /// <summary>Starts the gate and waits (up to 5 s) until its loop has taken a CPU sample.</summary>
+    private static async Task StartUntilFirstCpuSampleAsync(SpareCapacityGate gate)
+    {
+        gate.ObserveCpu(-1); // a reading no sample can give
+        await gate.StartAsync(CancellationToken.None);
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (gate.CpuShare < 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(SpareCapacityGate.CpuSampleInterval);
+        }
     }
 
     [Fact]
