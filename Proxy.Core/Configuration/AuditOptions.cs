@@ -41,9 +41,13 @@ public sealed class AuditOptions
     [Range(0.5, 1.0)]
     public double BusyCpuShare { get; set; } = 0.95;
 
-    /// <summary>The longest a worker holds one job back, so audits keep trickling through at saturation.</summary>
+    /// <summary>
+    /// The longest a worker holds one job back, so audits keep trickling through at saturation (one per worker per
+    /// MaxHold). A second, not 100 ms: an audit of a long answer costs the embedded engine 65–160 ms of CPU, and ten
+    /// of them a second per worker took a fifth to a third of the proxy's throughput at saturation (docs/PERFORMANCE.md).
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:00:10")]
-    public TimeSpan MaxHold { get; set; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan MaxHold { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>One deadline for a whole audit: submit plus every poll for the result.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:30:00")]

@@ -25,6 +25,12 @@ public sealed partial class AuditHistoryWriter(
     ILogger<AuditHistoryWriter> logger,
     AuditStateCache? recentStates = null) : BackgroundService
 {
+    /// <summary>
+    /// The longest a batch is held while the cores are busy. Shorter than the audits' <c>Audit:MaxHold</c>: a batch
+    /// costs little CPU, and held longer it would keep finished outcomes out of the history.
+    /// </summary>
+    public static readonly TimeSpan MaxBatchHold = TimeSpan.FromMilliseconds(100);
+
     private readonly HistoryOptions _options = options.Value;
     // The batch's outcomes that its rows hold whole (SubscribeToRequest can rebuild them from the history): once
     // committed, the recent-state cache lets its copies go, so they do not live on into the GC's older generations.
@@ -56,7 +62,7 @@ public sealed partial class AuditHistoryWriter(
                 // whatever the cores are doing, or a host kept busy by other processes would drop what it could store.
                 if (queue.Depth < queue.Capacity / 2 && queue.QueuedBytes < _options.MaxQueuedBytes / 2)
                 {
-                    await capacity.WaitForSpareCapacityAsync(stoppingToken);
+                    await capacity.WaitForSpareCapacityAsync(MaxBatchHold, stoppingToken);
                 }
 
                 Take(batch, flushes);

@@ -11,7 +11,8 @@ namespace TruthTable.Core.Pipeline;
 /// from a few busy connections keeps that queue short (a few µs of wait at full load), so the CPU share in use counts
 /// too, every <see cref="CpuSampleInterval"/>: the machine's (<see cref="MachineCpu"/>, all processes) or this
 /// process's share of the cores it may use, whichever is higher; busy at or above <see cref="AuditOptions.BusyCpuShare"/>. While busy, the audit workers (when their queue is backed up) and the
-/// history writer hold their next job or batch for up to <see cref="AuditOptions.MaxHold"/>: the queues overflow
+/// history writer hold their next job or batch for up to <see cref="AuditOptions.MaxHold"/> (the writer for up to
+/// <see cref="History.AuditHistoryWriter.MaxBatchHold"/>): the queues overflow
 /// (counted and reported) instead of the proxied requests slowing down, and audits still trickle through.
 /// </summary>
 public sealed class SpareCapacityGate(IOptions<AuditOptions> options, TimeProvider timeProvider) : BackgroundService
@@ -52,13 +53,17 @@ public sealed class SpareCapacityGate(IOptions<AuditOptions> options, TimeProvid
 
     /// <summary>Returns at once when there is spare capacity; otherwise when there is, or after MaxHold.</summary>
     public ValueTask WaitForSpareCapacityAsync(CancellationToken cancellationToken) =>
-        IsBusy ? HoldAsync(cancellationToken) : ValueTask.CompletedTask;
+        WaitForSpareCapacityAsync(_maxHold, cancellationToken);
 
-    private async ValueTask HoldAsync(CancellationToken cancellationToken)
+    /// <summary>Returns at once when there is spare capacity; otherwise when there is, or after <paramref name="maxHold"/>.</summary>
+    public ValueTask WaitForSpareCapacityAsync(TimeSpan maxHold, CancellationToken cancellationToken) =>
+        IsBusy ? HoldAsync(maxHold, cancellationToken) : ValueTask.CompletedTask;
+
+    private async ValueTask HoldAsync(TimeSpan maxHold, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _holds);
         var started = timeProvider.GetTimestamp();
-        while (IsBusy && timeProvider.GetElapsedTime(started) < _maxHold)
+        while (IsBusy && timeProvider.GetElapsedTime(started) < maxHold)
         {
             await Task.Delay(ProbeInterval, timeProvider, cancellationToken);
         }

@@ -128,6 +128,35 @@ public sealed class AuditHistoryWriterTests
     }
 
     [Fact]
+    public async Task ProxyNeedsTheCores_BatchHeldAtMostMaxBatchHold_HoweverLongAuditsAreHeld()
+    {
+        await using var history = await HistoryHarness.StartAsync(configureAudit: o => o.MaxHold = TimeSpan.FromMinutes(1));
+        SpareCapacityGateTests.Feed(history.Capacity, TimeSpan.FromMilliseconds(5));
+
+        history.Sink.Publish(HistoryEvents.Failed("m1"));
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(2);
+            while (history.Queue.Written == 0 && DateTime.UtcNow < deadline)
+            {
+                history.Time.Advance(AuditHistoryWriter.MaxBatchHold); // ends the hold once the writer is in it, then the batch window
+                await Task.Delay(10);
+            }
+
+            Assert.True(history.Capacity.IsBusy); // the hold ended by time, not because the cores were free
+            Assert.Equal(1, history.Capacity.Holds);
+            Assert.Equal(1, history.Queue.Written);
+            Assert.True(history.Time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(HistoryEvents.T0) < TimeSpan.FromMinutes(1));
+        }
+        finally
+        {
+            // Lets a writer still held go, so the harness can stop it.
+            SpareCapacityGateTests.Feed(history.Capacity, TimeSpan.Zero);
+            history.Time.Advance(SpareCapacityGate.ProbeInterval);
+        }
+    }
+
+    [Fact]
     public async Task ProxyNeedsTheCores_BacklogPastHalfTheQueue_WrittenWithoutHold()
     {
         await using var history = await HistoryHarness.StartAsync(o => { o.QueueCapacity = 4; o.BatchWindow = TimeSpan.Zero; }, startWriter: false);

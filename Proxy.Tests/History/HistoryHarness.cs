@@ -17,7 +17,7 @@ internal sealed class HistoryHarness : IAsyncDisposable
 {
     private bool _writerStarted;
 
-    private HistoryHarness(HistoryOptions options, FakeTimeProvider time, string folder)
+    private HistoryHarness(HistoryOptions options, AuditOptions audit, FakeTimeProvider time, string folder)
     {
         Options = options;
         Time = time;
@@ -28,7 +28,7 @@ internal sealed class HistoryHarness : IAsyncDisposable
         Queue = new HistoryQueue(wrapped);
         SinkLog = new RecordingLogger<AuditHistorySink>();
         Sink = new AuditHistorySink(Queue, time, SinkLog);
-        Capacity = new SpareCapacityGate(Microsoft.Extensions.Options.Options.Create(new AuditOptions()), time);
+        Capacity = new SpareCapacityGate(Microsoft.Extensions.Options.Options.Create(audit), time);
         RecentStates = new AuditStateCache(Microsoft.Extensions.Options.Options.Create(new AuditHubOptions()));
         Writer = new AuditHistoryWriter(Database, Queue, Capacity, wrapped, time, NullLogger<AuditHistoryWriter>.Instance, RecentStates);
         Reader = new AuditHistoryReader(Database, time, NullLogger<AuditHistoryReader>.Instance);
@@ -51,12 +51,15 @@ internal sealed class HistoryHarness : IAsyncDisposable
     public HistoryRetention Retention { get; }
 
     /// <summary>A harness with its writer started (which opens the database) unless <paramref name="startWriter"/> is false.</summary>
-    public static async Task<HistoryHarness> StartAsync(Action<HistoryOptions>? configure = null, bool startWriter = true)
+    public static async Task<HistoryHarness> StartAsync(
+        Action<HistoryOptions>? configure = null, bool startWriter = true, Action<AuditOptions>? configureAudit = null)
     {
         var folder = Directory.CreateTempSubdirectory("truthtable-history-").FullName;
         var options = new HistoryOptions { Path = "history.db" };
         configure?.Invoke(options);
-        var harness = new HistoryHarness(options, new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(HistoryEvents.T0)), folder);
+        var audit = new AuditOptions();
+        configureAudit?.Invoke(audit);
+        var harness = new HistoryHarness(options, audit, new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(HistoryEvents.T0)), folder);
         if (startWriter)
         {
             await harness.StartWriterAsync();
