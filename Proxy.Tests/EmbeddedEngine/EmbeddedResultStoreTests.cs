@@ -25,6 +25,23 @@ public sealed class EmbeddedResultStoreTests
     }
 
     [Fact]
+    public void Find_ReturnsTheResultAsAdded_UnaffectedByLaterChangesToTheOriginal()
+    {
+        var store = new EmbeddedResultStore(Options.Create(new EmbeddedEngineOptions()));
+        var result = Result("a");
+        result.FaithfulnessScore = 0.75f;
+        result.Claims.Add(new ClaimVerification { Claim = "The sky is blue.", Status = VerificationStatus.Supported, Evidence = { "doc-1" } });
+
+        store.Add(result);
+        var expected = result.Clone();
+        result.Claims.Clear();
+        result.ReasoningTrace = "changed";
+
+        Assert.Equal(expected, store.Find("a"));
+        Assert.NotSame(store.Find("a"), store.Find("a"));
+    }
+
+    [Fact]
     public void Add_LargeResultsOverByteBudget_StaysWithinBudget()
     {
         var store = new EmbeddedResultStore(Options.Create(new EmbeddedEngineOptions { ResultCacheMaxBytes = 50_000 }));
