@@ -10,6 +10,9 @@ using TruthTable.Host.EmbeddedEngine;
 using TruthTable.Host.Health;
 using TruthTable.Host.Hosting;
 
+// Before anything rents from the shared ArrayPool: the runtime reads its size once.
+SharedArrayPoolSizing.ApplyBeforeFirstUse();
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddProxyEndpoint();

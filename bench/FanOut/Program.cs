@@ -6,6 +6,14 @@ using TruthTable.Bench.FanOut;
 //   fanout           --url U --subscribers N --rate R [--duration 10] [--warmup 40] [--warmup-rate min(R,50)] [--server-pid P] [--protocol json|messagepack]
 //   audit-throughput --url U [--count 400]                direct audits pushed as fast as the queue takes them
 //   audit-latency    --url U [--rate 20] [--duration 10]  proxied chat completion: response end → AuditComplete
+// One process stands in for N subscribers' machines; each connection's receive pipe rents from the shared
+// ArrayPool, and with the default limit a 1,000-subscriber run paused this process for ~50 ms per 10 s in
+// collections no real subscriber would share. Set before the pool's first use, as the proxy does for its feed.
+if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION") is null)
+{
+    Environment.SetEnvironmentVariable("DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION", "4096");
+}
+
 var options = new BenchArgs(args);
 var url = new Uri(options.Get("url"));
 switch (options.Mode)
