@@ -121,9 +121,18 @@ public sealed class AuditHistoryWriterTests
         Assert.Equal(0, history.Queue.Written);
 
         SpareCapacityGateTests.Feed(history.Capacity, TimeSpan.Zero);
-        history.Time.Advance(SpareCapacityGate.ProbeInterval);
-        await history.FlushAsync();
+        var flushed = history.FlushAsync();
+        // The writer counts its hold before it starts the probe delay: step the clock until the delay has seen it,
+        // staying short of MaxBatchHold so that only the capacity coming back can have ended the hold.
+        var held = TimeSpan.Zero;
+        while (!flushed.IsCompleted && held + SpareCapacityGate.ProbeInterval < AuditHistoryWriter.MaxBatchHold)
+        {
+            history.Time.Advance(SpareCapacityGate.ProbeInterval);
+            held += SpareCapacityGate.ProbeInterval;
+            await Task.WhenAny(flushed, Task.Delay(50));
+        }
 
+        await flushed;
         Assert.Equal(["h1", "h2"], (await history.AllAsync()).Select(a => a.RequestId).Order());
     }
 

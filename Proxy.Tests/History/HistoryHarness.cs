@@ -76,7 +76,9 @@ internal sealed class HistoryHarness : IAsyncDisposable
 
     public async Task StopWriterAsync()
     {
-        await Writer.StopAsync(CancellationToken.None);
+        // The writer's shutdown wait runs on the fake clock; a test that failed with the writer held must not hang here.
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await Writer.StopAsync(giveUp.Token);
         _writerStarted = false;
     }
 

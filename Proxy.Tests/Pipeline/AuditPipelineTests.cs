@@ -83,8 +83,14 @@ public sealed class AuditPipelineTests
         Assert.Equal(1, pipeline.Queue.Depth);
 
         SpareCapacityGateTests.Feed(pipeline.Capacity, TimeSpan.Zero);
-        clock.Advance(SpareCapacityGate.ProbeInterval);
-        await pipeline.Clients.NextAsync<AuditStartedEvent>();
+        var started = pipeline.Clients.NextAsync<AuditStartedEvent>();
+        while (!started.IsCompleted)
+        {
+            clock.Advance(SpareCapacityGate.ProbeInterval); // until the worker's probe delay has seen it (far short of MaxHold)
+            await Task.WhenAny(started, Task.Delay(50));
+        }
+
+        await started;
         Assert.Equal("held", (await pipeline.Clients.NextAsync<AuditCompleteEvent>()).RequestId);
         Assert.Equal(1, pipeline.Capacity.Holds);
     }
