@@ -66,15 +66,18 @@ public static class PipelineRegistration
             // configured levels; failures are logged by GrpcAuditEngineClient with the request id instead.
             .RemoveAllLoggers()
             // Transport failures (connection refused or reset) below gRPC, with jitter so workers do not retry in step.
-            .AddPolicyHandler((sp, _) =>
-            {
-                var audit = sp.GetRequiredService<IOptions<AuditOptions>>().Value;
-                return Policy<HttpResponseMessage>
-                    .Handle<HttpRequestException>()
-                    .WaitAndRetryAsync(audit.MaxAttempts - 1, attempt =>
-                        TimeSpan.FromMilliseconds(100 * Math.Pow(2, attempt - 1) + Random.Shared.Next(0, 100)));
-            });
+            // The factory runs per request: it hands out one policy built at start, not a new one per call.
+            .AddPolicyHandler((sp, _) => sp.GetRequiredService<TransportRetryPolicy>().Retry);
+        services.AddSingleton<TransportRetryPolicy>();
         return services;
+    }
+
+    private sealed class TransportRetryPolicy(IOptions<AuditOptions> options)
+    {
+        public IAsyncPolicy<HttpResponseMessage> Retry { get; } = Policy<HttpResponseMessage>
+            .Handle<HttpRequestException>()
+            .WaitAndRetryAsync(options.Value.MaxAttempts - 1, attempt =>
+                TimeSpan.FromMilliseconds(100 * Math.Pow(2, attempt - 1) + Random.Shared.Next(0, 100)));
     }
 
     /// <summary>gRPC's own retry for UNAVAILABLE answers (HTTP-level policies cannot see gRPC status codes).</summary>
