@@ -7,11 +7,12 @@ using TruthTable.Bench.FanOut;
 //   audit-throughput --url U [--count 400]                direct audits pushed as fast as the queue takes them
 //   audit-latency    --url U [--rate 20] [--duration 10]  proxied chat completion: response end → AuditComplete
 // One process stands in for N subscribers' machines; each connection's receive pipe rents from the shared
-// ArrayPool, and with the default limit a 1,000-subscriber run paused this process for ~50 ms per 10 s in
-// collections no real subscriber would share. Set before the pool's first use, as the proxy does for its feed.
+// ArrayPool, and with the runtime's default limit a 1,000-subscriber run spent 440-510 ms per 10 s in 12-15
+// collections (3 with this), pauses no real subscriber would share. Set before the pool's first use, as the
+// proxy does for its feed (Proxy.Host/Hosting/SharedArrayPoolSizing).
 if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION") is null)
 {
-    Environment.SetEnvironmentVariable("DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION", "4096");
+    Environment.SetEnvironmentVariable("DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION", "1024");
 }
 
 var options = new BenchArgs(args);
