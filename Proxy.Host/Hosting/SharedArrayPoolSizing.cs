@@ -13,7 +13,7 @@ public static class SharedArrayPoolSizing
 {
     public const string MaxArraysPerPartitionVariable = "DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION";
 
-    /// <summary>Per size and per core: 2,048 segments of 4 KiB (8 MiB) on a 2-core host when all are in use at once.</summary>
+    /// <summary>Per array size and per core; on a 2-core host at most 2,048 segments of 4 KiB (8 MiB), and only if all were in use at once.</summary>
     public const int MaxArraysPerPartition = 1024;
 
     public static void ApplyBeforeFirstUse() => Apply(Environment.GetEnvironmentVariable, Environment.SetEnvironmentVariable);
