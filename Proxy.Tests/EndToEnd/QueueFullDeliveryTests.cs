@@ -44,7 +44,9 @@ public sealed class QueueFullDeliveryTests
         var queue = server.GetService<AuditQueue>();
 
         await ChatAsync(http, "in-flight");
-        await WaitUntilAsync(() => queue.Depth == 0); // the worker took it and waits on the engine
+        // The worker took it and waits on the engine. (Not "depth 0": the response can end before the exchange's
+        // reserved slot becomes a queued job, and "waiting" would then be turned away too.)
+        await feedEvents.WaitForAsync<AuditStartedEvent>(e => e.RequestId == "in-flight");
         await ChatAsync(http, "waiting");
         await WaitUntilAsync(() => queue.Depth == 1); // queued once the proxied exchange has ended
         await ChatAsync(http, "over-1");
