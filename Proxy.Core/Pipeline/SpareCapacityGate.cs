@@ -14,6 +14,8 @@ namespace TruthTable.Core.Pipeline;
 /// history writer hold their next job or batch for up to <see cref="AuditOptions.MaxHold"/> (the writer for up to
 /// <see cref="History.AuditHistoryWriter.MaxBatchHold"/>): the queues overflow
 /// (counted and reported) instead of the proxied requests slowing down, and audits still trickle through.
+/// The readings are taken only while something asks for them: after <see cref="IdleAfter"/> without a wait the gate
+/// stops sampling (an idle host would otherwise wake 200 times a second for nothing) and starts again on the next one.
 /// </summary>
 public sealed class SpareCapacityGate(IOptions<AuditOptions> options, TimeProvider timeProvider) : BackgroundService
 {
@@ -25,6 +27,12 @@ public sealed class SpareCapacityGate(IOptions<AuditOptions> options, TimeProvid
     /// <summary>How far under <see cref="AuditOptions.BusyCpuShare"/> the CPU share must fall to stop being busy.</summary>
     public const double CpuHysteresis = 0.1;
 
+    /// <summary>
+    /// How long the gate keeps sampling after the last wait asked it. Under load the history writer asks at least once
+    /// per batch window, so this only ends sampling when no audits flow.
+    /// </summary>
+    public static readonly TimeSpan IdleAfter = TimeSpan.FromSeconds(2);
+
     private readonly bool _enabled = options.Value.YieldToProxy;
     private readonly long _busyThresholdTicks = options.Value.BusyThreshold.Ticks;
     private readonly TimeSpan _maxHold = options.Value.MaxHold;
@@ -34,6 +42,9 @@ public sealed class SpareCapacityGate(IOptions<AuditOptions> options, TimeProvid
     private volatile bool _cpuBusy;
     private double _cpuShare;
     private long _holds;
+    private long _lastAskedAt;
+    private TaskCompletionSource? _asked;
+    private volatile bool _sampling;
 
     /// <summary>How long work queued to the thread pool waits before it runs, smoothed over about 20 ms.</summary>
     public TimeSpan QueueWait => TimeSpan.FromTicks(Volatile.Read(ref _smoothedWaitTicks));
@@ -51,13 +62,22 @@ public sealed class SpareCapacityGate(IOptions<AuditOptions> options, TimeProvid
     /// <summary>Audit jobs and history batches held back at least once because the proxy needed the cores.</summary>
     public long Holds => Interlocked.Read(ref _holds);
 
+    /// <summary>Whether the readings are being taken: from start-up or a wait until <see cref="IdleAfter"/> without one.</summary>
+    public bool IsSampling => _sampling;
+
     /// <summary>Returns at once when there is spare capacity; otherwise when there is, or after MaxHold.</summary>
     public ValueTask WaitForSpareCapacityAsync(CancellationToken cancellationToken) =>
         WaitForSpareCapacityAsync(_maxHold, cancellationToken);
 
-    /// <summary>Returns at once when there is spare capacity; otherwise when there is, or after <paramref name="maxHold"/>.</summary>
-    public ValueTask WaitForSpareCapacityAsync(TimeSpan maxHold, CancellationToken cancellationToken) =>
-        IsBusy ? HoldAsync(maxHold, cancellationToken) : ValueTask.CompletedTask;
+    /// <summary>
+    /// Returns at once when there is spare capacity; otherwise when there is, or after <paramref name="maxHold"/>.
+    /// The first wait after an idle spell finds no readings yet and returns at once; sampling starts with it.
+    /// </summary>
+    public ValueTask WaitForSpareCapacityAsync(TimeSpan maxHold, CancellationToken cancellationToken)
+    {
+        NoteAsked();
+        return IsBusy ? HoldAsync(maxHold, cancellationToken) : ValueTask.CompletedTask;
+    }
 
     private async ValueTask HoldAsync(TimeSpan maxHold, CancellationToken cancellationToken)
     {
@@ -66,7 +86,15 @@ public sealed class SpareCapacityGate(IOptions<AuditOptions> options, TimeProvid
         while (IsBusy && timeProvider.GetElapsedTime(started) < maxHold)
         {
             await Task.Delay(ProbeInterval, timeProvider, cancellationToken);
+            NoteAsked(); // a long hold must not let the readings it waits on stop
         }
+    }
+
+    private void NoteAsked()
+    {
+        // Full fences on both sides (see WaitUntilAskedAsync): the sampler either sees this time or its signal is set.
+        Interlocked.Exchange(ref _lastAskedAt, timeProvider.GetTimestamp());
+        Interlocked.CompareExchange(ref _asked, null, null)?.TrySetResult();
     }
 
     /// <summary>Feeds one measured queue wait into the moving average (exponential, weight 1/4).</summary>
@@ -118,25 +146,14 @@ public sealed class SpareCapacityGate(IOptions<AuditOptions> options, TimeProvid
             return;
         }
 
-        using var timer = new PeriodicTimer(ProbeInterval, timeProvider);
-        var lastMachine = MachineCpu.Read();
-        var lastProcess = Environment.CpuUsage.TotalTime;
-        var lastAt = timeProvider.GetTimestamp();
+        Interlocked.Exchange(ref _lastAskedAt, timeProvider.GetTimestamp()); // sample from start-up on
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (true)
             {
-                Observe(await QueueWaitProbe.MeasureAsync(timeProvider));
-                var now = timeProvider.GetTimestamp();
-                var wall = timeProvider.GetElapsedTime(lastAt, now);
-                if (wall >= CpuSampleInterval)
-                {
-                    var machine = MachineCpu.Read();
-                    var process = Environment.CpuUsage.TotalTime;
-                    var machineShare = machine is { } m && lastMachine is { } earlier ? m.BusyShareSince(earlier) : 0;
-                    ObserveCpu(Math.Max(machineShare, ProcessShare(process - lastProcess, wall)));
-                    (lastMachine, lastProcess, lastAt) = (machine, process, now);
-                }
+                await SampleWhileAskedAsync(stoppingToken);
+                ForgetReadings();
+                await WaitUntilAskedAsync(stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -146,10 +163,57 @@ public sealed class SpareCapacityGate(IOptions<AuditOptions> options, TimeProvid
         finally
         {
             // Stopped: never leave workers held back by a stale reading.
-            Volatile.Write(ref _smoothedWaitTicks, 0);
-            _busy = false;
-            _cpuBusy = false;
+            ForgetReadings();
         }
+    }
+
+    private bool AskedRecently() =>
+        timeProvider.GetElapsedTime(Interlocked.Read(ref _lastAskedAt)) < IdleAfter;
+
+    private async Task SampleWhileAskedAsync(CancellationToken stoppingToken)
+    {
+        _sampling = true;
+        // A timer per sampling spell: a PeriodicTimer keeps firing while nobody waits on it.
+        using var timer = new PeriodicTimer(ProbeInterval, timeProvider);
+        var lastMachine = MachineCpu.Read();
+        var lastProcess = Environment.CpuUsage.TotalTime;
+        var lastAt = timeProvider.GetTimestamp();
+        while (AskedRecently() && await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            Observe(await QueueWaitProbe.MeasureAsync(timeProvider));
+            var now = timeProvider.GetTimestamp();
+            var wall = timeProvider.GetElapsedTime(lastAt, now);
+            if (wall >= CpuSampleInterval)
+            {
+                var machine = MachineCpu.Read();
+                var process = Environment.CpuUsage.TotalTime;
+                var machineShare = machine is { } m && lastMachine is { } earlier ? m.BusyShareSince(earlier) : 0;
+                ObserveCpu(Math.Max(machineShare, ProcessShare(process - lastProcess, wall)));
+                (lastMachine, lastProcess, lastAt) = (machine, process, now);
+            }
+        }
+    }
+
+    private async Task WaitUntilAskedAsync(CancellationToken stoppingToken)
+    {
+        _sampling = false;
+        var asked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.Exchange(ref _asked, asked);
+        // Asked between the last check and publishing the signal: NoteAsked may have missed it, so look again.
+        if (!AskedRecently())
+        {
+            await asked.Task.WaitAsync(stoppingToken);
+        }
+
+        Interlocked.Exchange(ref _asked, null);
+    }
+
+    private void ForgetReadings()
+    {
+        Volatile.Write(ref _smoothedWaitTicks, 0);
+        Volatile.Write(ref _cpuShare, 0);
+        _busy = false;
+        _cpuBusy = false;
     }
 
     /// <summary>A work item on the global queue, where new requests' work lands too, that reports its wait.</summary>

@@ -19,6 +19,8 @@ public sealed class AuditReadinessCheck(IAuditEngineClient engine, AuditQueue qu
             ["threadPoolQueueWaitMs"] = Math.Round(capacity.QueueWait.TotalMilliseconds, 3),
             ["cpuShare"] = Math.Round(capacity.CpuShare, 2),
             ["auditHolds"] = capacity.Holds,
+            // The two readings above are taken only while audits or the history ask for them; idle, they read 0.
+            ["capacitySampling"] = capacity.IsSampling,
         };
         if (engine.CircuitState != "closed")
         {

@@ -206,6 +206,64 @@ public sealed class SpareCapacityGateTests
         Assert.True(gate.ExecuteTask.IsCompletedSuccessfully);
     }
 
+    [Fact]
+    public async Task NobodyAsks_StopsSamplingAndForgetsTheReadings_UntilTheNextWait()
+    {
+        var clock = new FakeTimeProvider();
+        var gate = Gate(clock);
+        await gate.StartAsync(CancellationToken.None);
+        await UntilAsync(() => gate.IsSampling);
+
+        Feed(gate, Saturated);
+        clock.Advance(SpareCapacityGate.IdleAfter + SpareCapacityGate.ProbeInterval);
+        await UntilAsync(() =>
+        {
+            clock.Advance(SpareCapacityGate.ProbeInterval);
+            return !gate.IsSampling;
+        });
+        Assert.Equal(TimeSpan.Zero, gate.QueueWait);
+        Assert.False(gate.IsBusy);
+
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await Task.Delay(50);
+        Assert.False(gate.IsSampling);
+
+        // No readings yet: the wait that wakes the gate does not hold.
+        Assert.True(gate.WaitForSpareCapacityAsync(CancellationToken.None).IsCompletedSuccessfully);
+        await UntilAsync(() => gate.IsSampling);
+        await gate.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task AskedAgainAndAgain_KeepsSampling()
+    {
+        var clock = new FakeTimeProvider();
+        // Never busy, so every wait returns at once (a probe queued before an advance reads the advance as its wait).
+        var gate = Gate(clock, o => (o.BusyThreshold, o.BusyCpuShare) = (TimeSpan.FromHours(1), 1.0));
+        await gate.StartAsync(CancellationToken.None);
+        await UntilAsync(() => gate.IsSampling);
+
+        for (var asked = TimeSpan.Zero; asked < SpareCapacityGate.IdleAfter * 3; asked += SpareCapacityGate.ProbeInterval * 20)
+        {
+            Assert.True(gate.WaitForSpareCapacityAsync(CancellationToken.None).IsCompletedSuccessfully);
+            clock.Advance(SpareCapacityGate.ProbeInterval * 20);
+            await Task.Delay(1);
+        }
+
+        Assert.True(gate.IsSampling);
+        await gate.StopAsync(CancellationToken.None);
+    }
+
+    private static async Task UntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold within 5 s.");
+            await Task.Delay(5);
+        }
+    }
+
     /// <summary>Starts the gate and waits (up to 5 s) until its loop has taken a CPU sample.</summary>
     private static async Task StartUntilFirstCpuSampleAsync(SpareCapacityGate gate)
     {
