@@ -72,7 +72,7 @@ public sealed class AuditOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Attempts per gRPC call for UNAVAILABLE (gRPC retry policy) and for transport failures (HTTP retry).</summary>
+    /// <summary>Attempts per gRPC call (gRPC retry policy) for UNAVAILABLE answers and for transport failures, which gRPC reports as UNAVAILABLE.</summary>
     [Range(1, 5)]
     public int MaxAttempts { get; set; } = 3;
 }

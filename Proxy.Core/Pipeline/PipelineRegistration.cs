@@ -6,8 +6,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Polly;
-using Polly.Extensions.Http;
 using TruthTable.Audit.V1;
 using TruthTable.Core.Auditing;
 using TruthTable.Core.Configuration;
@@ -64,23 +62,15 @@ public static class PipelineRegistration
             })
             // HttpClientFactory's per-request logging scopes cost CPU on every audit call and log nothing at the
             // configured levels; failures are logged by GrpcAuditEngineClient with the request id instead.
-            .RemoveAllLoggers()
-            // Transport failures (connection refused or reset) below gRPC, with jitter so workers do not retry in step.
-            // The factory runs per request: it hands out one policy built at start, not a new one per call.
-            .AddPolicyHandler((sp, _) => sp.GetRequiredService<TransportRetryPolicy>().Retry);
-        services.AddSingleton<TransportRetryPolicy>();
+            .RemoveAllLoggers();
         return services;
     }
 
-    private sealed class TransportRetryPolicy(IOptions<AuditOptions> options)
-    {
-        public IAsyncPolicy<HttpResponseMessage> Retry { get; } = Policy<HttpResponseMessage>
-            .Handle<HttpRequestException>()
-            .WaitAndRetryAsync(options.Value.MaxAttempts - 1, attempt =>
-                TimeSpan.FromMilliseconds(100 * Math.Pow(2, attempt - 1) + Random.Shared.Next(0, 100)));
-    }
-
-    /// <summary>gRPC's own retry for UNAVAILABLE answers (HTTP-level policies cannot see gRPC status codes).</summary>
+    /// <summary>
+    /// The one retry layer: gRPC's own, for calls answered UNAVAILABLE and for transport failures (connection refused
+    /// or reset), which gRPC reports as UNAVAILABLE too. A second, HTTP-level retry under it would multiply the
+    /// attempts (3 × 3, ten connections for MaxAttempts 3). gRPC's backoff is randomized, so workers do not retry in step.
+    /// </summary>
     private static MethodConfig UnavailableRetry(int maxAttempts) => new()
     {
         Names = { MethodName.Default },
