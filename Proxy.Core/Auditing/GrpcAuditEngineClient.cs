@@ -11,7 +11,8 @@ namespace TruthTable.Core.Auditing;
 /// <summary>
 /// Audits over gRPC: SubmitAudit, then GetAuditResult with backoff until COMPLETED or FAILED, all under one
 /// deadline. Works with the Python engine (SubmitAudit answers when the audit is done, "completed") and with
-/// asynchronous engines ("queued"/"processing", NOT_FOUND while the result is not stored yet).
+/// asynchronous engines ("queued"/"processing", NOT_FOUND while the result is not stored yet). An engine that returns
+/// the finished result in SubmitAudit's trailers (<see cref="AuditResultTrailer"/>) saves the GetAuditResult call.
 /// </summary>
 public sealed partial class GrpcAuditEngineClient(
     AuditService.AuditServiceClient client,
@@ -31,12 +32,16 @@ public sealed partial class GrpcAuditEngineClient(
         var deadline = timeProvider.GetUtcNow().UtcDateTime + _options.Timeout;
         try
         {
-            var submission = await circuitBreaker.ExecuteAsync(
-                ct => client.SubmitAuditAsync(request, deadline: deadline, cancellationToken: ct).ResponseAsync,
-                cancellationToken);
+            var (submission, attached) = await circuitBreaker.ExecuteAsync(
+                ct => SubmitAsync(request, deadline, ct), cancellationToken);
             if (string.IsNullOrEmpty(submission.AuditId))
             {
                 return AuditCallResult.Failure(FailureReasons.InvalidResult, "The audit service returned no audit id.");
+            }
+
+            if (attached?.AuditId == submission.AuditId && Conclude(attached) is { } concluded)
+            {
+                return concluded;
             }
 
             var engineSaysDone = submission.Status is "completed" or "failed";
@@ -68,6 +73,28 @@ public sealed partial class GrpcAuditEngineClient(
         }
     }
 
+    /// <summary>SubmitAudit, asking for the result in its trailers; the result is null when the engine sent none.</summary>
+    private async Task<(AuditSubmission Submission, AuditResult? Attached)> SubmitAsync(
+        AuditRequest request, DateTime deadline, CancellationToken cancellationToken)
+    {
+        using var call = client.SubmitAuditAsync(request, AuditResultTrailer.Ask(), deadline, cancellationToken);
+        var submission = await call.ResponseAsync;
+        return (submission, AuditResultTrailer.Read(call.GetTrailers()));
+    }
+
+    /// <summary>The call's outcome for a COMPLETED or FAILED result; null while the audit is not finished.</summary>
+    private static AuditCallResult? Conclude(AuditResult result) => result.Status switch
+    {
+        AuditStatus.Completed => AuditResultValidator.Validate(result) is { } problem
+            ? AuditCallResult.Failure(FailureReasons.InvalidResult, problem)
+            : AuditCallResult.Success(result),
+        AuditStatus.Failed => AuditCallResult.Failure(FailureReasons.EngineFailed,
+            string.IsNullOrWhiteSpace(result.ReasoningTrace)
+                ? "The audit service reported the audit failed."
+                : $"The audit service reported the audit failed: {Truncate(result.ReasoningTrace)}"),
+        _ => null,
+    };
+
     private async Task<AuditCallResult> PollForResultAsync(
         string auditId, bool engineSaysDone, DateTime deadline, CancellationToken cancellationToken)
     {
@@ -91,17 +118,9 @@ public sealed partial class GrpcAuditEngineClient(
                 }
             }
 
-            switch (result?.Status)
+            if (result is not null && Conclude(result) is { } concluded)
             {
-                case AuditStatus.Completed:
-                    return AuditResultValidator.Validate(result) is { } problem
-                        ? AuditCallResult.Failure(FailureReasons.InvalidResult, problem)
-                        : AuditCallResult.Success(result);
-                case AuditStatus.Failed:
-                    return AuditCallResult.Failure(FailureReasons.EngineFailed,
-                        string.IsNullOrWhiteSpace(result.ReasoningTrace)
-                            ? "The audit service reported the audit failed."
-                            : $"The audit service reported the audit failed: {Truncate(result.ReasoningTrace)}");
+                return concluded;
             }
 
             // Queued, processing, unspecified or not stored yet: wait and ask again, within the one deadline.

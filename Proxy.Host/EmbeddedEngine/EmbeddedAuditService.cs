@@ -1,13 +1,16 @@
 using System.Diagnostics;
 using Grpc.Core;
 using TruthTable.Audit.V1;
+using TruthTable.Core.Auditing;
 using TruthTable.Core.Engine;
 
 namespace TruthTable.Host.EmbeddedEngine;
 
 /// <summary>
 /// The embedded engine behind the same gRPC contract as the Python engine, and in the same style: SubmitAudit
-/// answers when the audit is done ("completed"), GetAuditResult serves the stored result or NOT_FOUND.
+/// answers when the audit is done ("completed"), GetAuditResult serves the stored result or NOT_FOUND. A client
+/// that asks for it (<see cref="AuditResultTrailer"/>, as TruthTable's pipeline does) also gets the result in
+/// SubmitAudit's trailers and needs no second call.
 /// </summary>
 public sealed class EmbeddedAuditService(
     FaithfulnessAuditor auditor, EmbeddedResultStore results, TimeProvider timeProvider) : AuditService.AuditServiceBase
@@ -25,7 +28,12 @@ public sealed class EmbeddedAuditService(
         var documents = request.Context.Select((d, i) => new EvidenceDocument(string.IsNullOrEmpty(d.Id) ? $"context[{i}]" : d.Id, d.Content)).ToArray();
         var report = auditor.Audit(request.Query, request.Response, documents, context.CancellationToken);
         var result = ToResult(report, request.RequestId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        results.Add(result);
+        var serialized = results.Add(result);
+        if (AuditResultTrailer.IsAskedFor(context.RequestHeaders))
+        {
+            AuditResultTrailer.Attach(context.ResponseTrailers, serialized);
+        }
+
         return Task.FromResult(new AuditSubmission { AuditId = result.AuditId, Status = "completed" });
     }
 

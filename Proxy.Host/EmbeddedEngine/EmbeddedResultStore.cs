@@ -27,12 +27,13 @@ public sealed class EmbeddedResultStore(IOptions<EmbeddedEngineOptions> options)
 
     public int Count => _results.Count;
 
-    public void Add(AuditResult result)
+    /// <summary>Stores the result; returns it serialized (to be sent on, never changed).</summary>
+    public byte[] Add(AuditResult result)
     {
         var wire = result.ToByteArray();
         if (!_results.TryAdd(result.AuditId, wire))
         {
-            return; // audit ids are unique; a repeat changes nothing
+            return wire; // audit ids are unique; a repeat changes nothing
         }
 
         Interlocked.Add(ref _bytes, wire.Length + EntryOverhead);
@@ -44,6 +45,8 @@ public sealed class EmbeddedResultStore(IOptions<EmbeddedEngineOptions> options)
                 Interlocked.Add(ref _bytes, -(removed.Length + EntryOverhead));
             }
         }
+
+        return wire;
     }
 
     /// <summary>A fresh copy of the stored result, or null once forgotten.</summary>

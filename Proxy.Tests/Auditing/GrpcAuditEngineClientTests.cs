@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -27,7 +28,7 @@ public sealed class GrpcAuditEngineClientTests
         TimeProvider.System, NullLogger<GrpcAuditEngineClient>.Instance);
 
     private void SetupSubmit(Func<AsyncUnaryCall<AuditSubmission>> call) =>
-        _client.Setup(c => c.SubmitAuditAsync(It.IsAny<AuditRequest>(), null, It.IsAny<DateTime?>(), It.IsAny<CancellationToken>()))
+        _client.Setup(c => c.SubmitAuditAsync(It.IsAny<AuditRequest>(), It.IsAny<Metadata>(), It.IsAny<DateTime?>(), It.IsAny<CancellationToken>()))
             .Returns(call);
 
     private void SetupResults(params Func<AsyncUnaryCall<AuditResult>>[] calls)
@@ -53,6 +54,43 @@ public sealed class GrpcAuditEngineClientTests
 
         Assert.NotNull(outcome.Result);
         Assert.Equal("a1", outcome.Result.AuditId);
+        _client.Verify(c => c.GetAuditResultAsync(It.Is<AuditResultRequest>(r => r.AuditId == "a1"), null, It.IsAny<DateTime?>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task AuditAsync_ResultInSubmitTrailers_NoGetAuditResultCall()
+    {
+        var trailers = new Metadata { { AuditResultTrailer.TrailerKey, Completed(0.7f).ToByteArray() } };
+        SetupSubmit(() => GrpcCalls.Success(new AuditSubmission { AuditId = "a1", Status = "completed" }, trailers));
+        SetupResults(() => GrpcCalls.Success(Completed()));
+
+        var outcome = await CreateClient().AuditAsync(new AuditRequest { RequestId = "r1" }, CancellationToken.None);
+
+        Assert.Equal(0.7f, outcome.Result!.FaithfulnessScore);
+        _client.Verify(c => c.SubmitAuditAsync(It.IsAny<AuditRequest>(),
+            It.Is<Metadata>(m => AuditResultTrailer.IsAskedFor(m)), It.IsAny<DateTime?>(), It.IsAny<CancellationToken>()), Times.Once);
+        _client.Verify(c => c.GetAuditResultAsync(It.IsAny<AuditResultRequest>(), null, It.IsAny<DateTime?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Theory]
+    [InlineData("another audit")]
+    [InlineData("not a result")]
+    [InlineData("not finished")]
+    public async Task AuditAsync_TrailerResultNotThisFinishedAudit_FetchesStoredResult(string trailer)
+    {
+        byte[] bytes = trailer switch
+        {
+            "another audit" => new AuditResult(Completed(0.7f)) { AuditId = "a2" }.ToByteArray(),
+            "not finished" => new AuditResult { AuditId = "a1", Status = AuditStatus.Processing }.ToByteArray(),
+            _ => [0xFF, 0xFF, 0xFF],
+        };
+        SetupSubmit(() => GrpcCalls.Success(new AuditSubmission { AuditId = "a1", Status = "completed" },
+            new Metadata { { AuditResultTrailer.TrailerKey, bytes } }));
+        SetupResults(() => GrpcCalls.Success(Completed()));
+
+        var outcome = await CreateClient().AuditAsync(new AuditRequest { RequestId = "r1" }, CancellationToken.None);
+
+        Assert.Equal(0.95f, outcome.Result!.FaithfulnessScore);
         _client.Verify(c => c.GetAuditResultAsync(It.Is<AuditResultRequest>(r => r.AuditId == "a1"), null, It.IsAny<DateTime?>(), It.IsAny<CancellationToken>()), Times.Once);
     }
 
@@ -150,7 +188,7 @@ public sealed class GrpcAuditEngineClientTests
         Assert.Equal("open", client.CircuitState);
         Assert.Equal(FailureReasons.Unavailable, fastFail.FailureReason);
         Assert.Contains("circuit", fastFail.FailureDetail);
-        _client.Verify(c => c.SubmitAuditAsync(It.IsAny<AuditRequest>(), null, It.IsAny<DateTime?>(), It.IsAny<CancellationToken>()),
+        _client.Verify(c => c.SubmitAuditAsync(It.IsAny<AuditRequest>(), It.IsAny<Metadata>(), It.IsAny<DateTime?>(), It.IsAny<CancellationToken>()),
             Times.Exactly(_options.CircuitFailureThreshold));
     }
 

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Grpc.Net.Client;
 using TruthTable.Audit.V1;
+using TruthTable.Core.Auditing;
 using TruthTable.Tests.Infrastructure;
 
 namespace TruthTable.Tests.EmbeddedEngine;
@@ -42,6 +43,45 @@ public sealed class EmbeddedAuditServiceTests : LiveServerTest
         Assert.NotEmpty(result.ReasoningTrace);
         Assert.NotEmpty(result.StepTimings);
         Assert.True(result.CompletedAtMs > 0);
+    }
+
+    [Fact]
+    public async Task SubmitAudit_AskedForTheResult_ReturnsTheStoredResultInItsTrailers()
+    {
+        var client = Client();
+
+        using var call = client.SubmitAuditAsync(Request("Amsterdam is the capital of the Netherlands.",
+            "Amsterdam is the capital of the Netherlands."), AuditResultTrailer.Ask());
+        var submission = await call.ResponseAsync;
+        var attached = AuditResultTrailer.Read(call.GetTrailers());
+        var stored = await client.GetAuditResultAsync(new AuditResultRequest { AuditId = submission.AuditId });
+
+        Assert.NotNull(attached);
+        Assert.Equal(stored, attached);
+        Assert.Equal((submission.AuditId, AuditStatus.Completed), (attached.AuditId, attached.Status));
+    }
+
+    [Fact]
+    public async Task SubmitAudit_NotAsked_TrailersAsThePythonEngineSendsThem()
+    {
+        using var call = Client().SubmitAuditAsync(Request("Amsterdam is the capital of the Netherlands."));
+        await call.ResponseAsync;
+
+        Assert.Null(call.GetTrailers().Get(AuditResultTrailer.TrailerKey));
+    }
+
+    [Fact]
+    public async Task SubmitAudit_ResultOverTheTrailerLimit_LeftToGetAuditResult()
+    {
+        var client = Client();
+        var answer = string.Join(" ", Enumerable.Range(1, 400).Select(i => $"Bridge number {i} crosses river {i * 7}."));
+
+        using var call = client.SubmitAuditAsync(Request(answer, "Bridges cross rivers."), AuditResultTrailer.Ask());
+        var submission = await call.ResponseAsync;
+        var stored = await client.GetAuditResultAsync(new AuditResultRequest { AuditId = submission.AuditId });
+
+        Assert.True(stored.CalculateSize() > AuditResultTrailer.MaxBytes, $"result of {stored.CalculateSize()} bytes");
+        Assert.Null(call.GetTrailers().Get(AuditResultTrailer.TrailerKey));
     }
 
     [Fact]

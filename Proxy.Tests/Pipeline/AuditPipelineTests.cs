@@ -2,6 +2,7 @@ using Grpc.Core;
 using Moq;
 using TruthTable.Audit.V1;
 using TruthTable.Contracts;
+using TruthTable.Core.Auditing;
 using TruthTable.Core.Hub;
 using TruthTable.Core.Pipeline;
 using TruthTable.Tests.Infrastructure;
@@ -34,14 +35,14 @@ public sealed class AuditPipelineTests
         Assert.Equal(AuditState.StatusComplete, pipeline.States.Find("r1")!.Status);
         pipeline.Grpc.Verify(c => c.SubmitAuditAsync(
             It.Is<AuditRequest>(r => r.RequestId == "r1" && r.Context.Count == 1 && r.Context[0].Id == "d1" && r.Provider == "upstream.test"),
-            null, It.IsAny<DateTime?>(), It.IsAny<CancellationToken>()), Times.Once);
+            It.Is<Metadata>(m => AuditResultTrailer.IsAskedFor(m)), It.IsAny<DateTime?>(), It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]
     public async Task DirectJob_EngineFails_StartedThenFailedEngineFailed()
     {
         await using var pipeline = new PipelineHarness();
-        pipeline.Grpc.Setup(c => c.SubmitAuditAsync(It.IsAny<AuditRequest>(), null, It.IsAny<DateTime?>(), It.IsAny<CancellationToken>()))
+        pipeline.Grpc.Setup(c => c.SubmitAuditAsync(It.IsAny<AuditRequest>(), It.IsAny<Metadata>(), It.IsAny<DateTime?>(), It.IsAny<CancellationToken>()))
             .Returns(() => GrpcCalls.Failure<AuditSubmission>(StatusCode.Internal, "engine exploded"));
         await pipeline.StartAsync();
 
@@ -56,7 +57,7 @@ public sealed class AuditPipelineTests
     public async Task DirectJob_EngineTooSlow_FailsTimeout()
     {
         await using var pipeline = new PipelineHarness(o => o.Timeout = TimeSpan.FromMilliseconds(200));
-        pipeline.Grpc.Setup(c => c.SubmitAuditAsync(It.IsAny<AuditRequest>(), null, It.IsAny<DateTime?>(), It.IsAny<CancellationToken>()))
+        pipeline.Grpc.Setup(c => c.SubmitAuditAsync(It.IsAny<AuditRequest>(), It.IsAny<Metadata>(), It.IsAny<DateTime?>(), It.IsAny<CancellationToken>()))
             .Returns(() => GrpcCalls.Success(new AuditSubmission { AuditId = "a", Status = "processing" }));
         pipeline.Grpc.Setup(c => c.GetAuditResultAsync(It.IsAny<AuditResultRequest>(), null, It.IsAny<DateTime?>(), It.IsAny<CancellationToken>()))
             .Returns(() => GrpcCalls.Success(new AuditResult { AuditId = "a", Status = AuditStatus.Processing }));
@@ -156,7 +157,7 @@ public sealed class AuditPipelineTests
             o.ShutdownTimeout = TimeSpan.FromMilliseconds(200);
         });
         var submitted = new TaskCompletionSource();
-        pipeline.Grpc.Setup(c => c.SubmitAuditAsync(It.IsAny<AuditRequest>(), null, It.IsAny<DateTime?>(), It.IsAny<CancellationToken>()))
+        pipeline.Grpc.Setup(c => c.SubmitAuditAsync(It.IsAny<AuditRequest>(), It.IsAny<Metadata>(), It.IsAny<DateTime?>(), It.IsAny<CancellationToken>()))
             .Returns((AuditRequest _, Metadata _, DateTime? _, CancellationToken ct) =>
             {
                 submitted.TrySetResult();

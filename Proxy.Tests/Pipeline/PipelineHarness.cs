@@ -78,7 +78,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
 
     public void EngineAnswers(AuditResult result)
     {
-        Grpc.Setup(c => c.SubmitAuditAsync(It.IsAny<AuditRequest>(), null, It.IsAny<DateTime?>(), It.IsAny<CancellationToken>()))
+        Grpc.Setup(c => c.SubmitAuditAsync(It.IsAny<AuditRequest>(), It.IsAny<Grpc.Core.Metadata>(), It.IsAny<DateTime?>(), It.IsAny<CancellationToken>()))
             .Returns(() => GrpcCalls.Success(new AuditSubmission { AuditId = result.AuditId, Status = "completed" }));
         Grpc.Setup(c => c.GetAuditResultAsync(It.IsAny<AuditResultRequest>(), null, It.IsAny<DateTime?>(), It.IsAny<CancellationToken>()))
             .Returns(() => GrpcCalls.Success(result));
