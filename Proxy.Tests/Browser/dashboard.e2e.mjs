@@ -210,6 +210,12 @@ async function run(browser) {
   await late.locator('#detail-body .claim').first().waitFor();
   passed('watching a finished request id shows its final state');
 
+  // A page on Playwright's fake clock (it runs at real speed until fast-forwarded), to see the 30 s grace pass.
+  const clocked = await openPage();
+  await clocked.clock.install();
+  await clocked.goto(`${baseUrl}/`);
+  await clocked.locator('#connection-state[data-state="connected"]').waitFor();
+
   // Drop the connection: stop the host, see "reconnecting", start it on the same port, see it recover.
   const reconnecting = page.locator('#connection-state[data-state="reconnecting"]').waitFor();
   const stopped = await host('stop');
@@ -218,10 +224,19 @@ async function run(browser) {
   check(stopped.stoppedInMs < 15_000, `the host took ${stopped.stoppedInMs} ms to stop with dashboards connected`);
   await reconnecting;
   passed('page shows reconnecting while the host is down');
+  await clocked.locator('#connection-state[data-state="reconnecting"]').waitFor();
+  await clocked.clock.fastForward(25_000);
+  check(await clocked.locator('#connection-state').getAttribute('data-state') === 'reconnecting',
+    'the page said disconnected before its 30 s grace was over');
+  await clocked.clock.fastForward(6_000);
+  await clocked.locator('#connection-state[data-state="disconnected"]').waitFor();
+  passed('page says disconnected once the host has been gone past the 30 s grace, and keeps trying');
   await host('start');
   await page.locator('#connection-state[data-state="connected"]').waitFor({ timeout: 30_000 });
   await late.locator('#connection-state[data-state="connected"]').waitFor({ timeout: 30_000 });
-  passed('page reconnects when the host is back');
+  await clocked.locator('#connection-state[data-state="connected"]').waitFor({ timeout: 30_000 });
+  await clocked.close();
+  passed('pages reconnect when the host is back, the disconnected one too');
 
   const afterId = await submitAudit(page, {
     query: 'When was the Eiffel Tower completed?',
