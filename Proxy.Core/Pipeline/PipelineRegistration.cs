@@ -69,7 +69,7 @@ public static class PipelineRegistration
     /// <summary>
     /// The one retry layer: gRPC's own, for calls answered UNAVAILABLE and for transport failures (connection refused
     /// or reset), which gRPC reports as UNAVAILABLE too. A second, HTTP-level retry under it would multiply the
-    /// attempts (3 × 3, ten connections for MaxAttempts 3). gRPC's backoff is randomized, so workers do not retry in step.
+    /// attempts (3 × 3: nine for MaxAttempts 3, AuditClientRetryTests). gRPC's backoff is randomized, so workers do not retry in step.
     /// </summary>
     private static MethodConfig UnavailableRetry(int maxAttempts) => new()
     {

@@ -71,6 +71,27 @@ public sealed class EmbeddedAuditServiceTests : LiveServerTest
     }
 
     [Fact]
+    public async Task SubmitAudit_ResultNearTheTrailerLimit_ArrivesWhole()
+    {
+        // Base64 in HPACK, split over CONTINUATION frames: a large trailer must survive real HTTP/2 both ways.
+        var client = Client();
+        for (var sentences = 30; sentences <= 70; sentences += 4)
+        {
+            var answer = string.Join(" ", Enumerable.Range(1, sentences).Select(i => $"Bridge number {i} crosses river {i * 7}."));
+            using var call = client.SubmitAuditAsync(Request(answer, "Bridges cross rivers."), AuditResultTrailer.Ask());
+            var submission = await call.ResponseAsync;
+            var stored = await client.GetAuditResultAsync(new AuditResultRequest { AuditId = submission.AuditId });
+            if (stored.CalculateSize() > AuditResultTrailer.MaxBytes * 3 / 4 && stored.CalculateSize() <= AuditResultTrailer.MaxBytes)
+            {
+                Assert.Equal(stored, AuditResultTrailer.Read(call.GetTrailers()));
+                return;
+            }
+        }
+
+        Assert.Fail("No answer gave a result between 12 and 16 KiB (about 270 bytes per sentence); adjust the counts.");
+    }
+
+    [Fact]
     public async Task SubmitAudit_ResultOverTheTrailerLimit_LeftToGetAuditResult()
     {
         var client = Client();
