@@ -45,6 +45,7 @@ public sealed class SpareCapacityGate(IOptions<AuditOptions> options, TimeProvid
     private long _lastAskedAt;
     private TaskCompletionSource? _asked;
     private volatile bool _sampling;
+    private long _probes;
 
     /// <summary>How long work queued to the thread pool waits before it runs, smoothed over about 20 ms.</summary>
     public TimeSpan QueueWait => TimeSpan.FromTicks(Volatile.Read(ref _smoothedWaitTicks));
@@ -64,6 +65,9 @@ public sealed class SpareCapacityGate(IOptions<AuditOptions> options, TimeProvid
 
     /// <summary>Whether the readings are being taken: from start-up or a wait until <see cref="IdleAfter"/> without one.</summary>
     public bool IsSampling => _sampling;
+
+    /// <summary>Thread-pool probes taken since start (tests wait on it to know the sampler has seen a tick).</summary>
+    internal long Probes => Interlocked.Read(ref _probes);
 
     /// <summary>Returns at once when there is spare capacity; otherwise when there is, or after MaxHold.</summary>
     public ValueTask WaitForSpareCapacityAsync(CancellationToken cancellationToken) =>
@@ -181,6 +185,7 @@ public sealed class SpareCapacityGate(IOptions<AuditOptions> options, TimeProvid
         while (AskedRecently() && await timer.WaitForNextTickAsync(stoppingToken))
         {
             Observe(await QueueWaitProbe.MeasureAsync(timeProvider));
+            Interlocked.Increment(ref _probes);
             var now = timeProvider.GetTimestamp();
             var wall = timeProvider.GetElapsedTime(lastAt, now);
             if (wall >= CpuSampleInterval)

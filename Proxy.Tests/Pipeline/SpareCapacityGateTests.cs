@@ -246,11 +246,11 @@ public sealed class SpareCapacityGateTests
         for (var asked = TimeSpan.Zero; asked < SpareCapacityGate.IdleAfter * 3; asked += SpareCapacityGate.ProbeInterval * 20)
         {
             Assert.True(gate.WaitForSpareCapacityAsync(CancellationToken.None).IsCompletedSuccessfully);
+            var probes = gate.Probes;
             clock.Advance(SpareCapacityGate.ProbeInterval * 20);
-            await Task.Delay(1);
+            await UntilAsync(() => gate.Probes > probes); // the sampler has seen this much time pass
+            Assert.True(gate.IsSampling);
         }
-
-        Assert.True(gate.IsSampling);
         await gate.StopAsync(CancellationToken.None);
     }
 
