@@ -78,30 +78,31 @@ public sealed class AuditClientRetryTests
         }
 
         /// <summary>
-        /// Reads until the client falls silent (it has sent its request and waits for an answer), then resets: a
-        /// request that reached the engine, which HttpClient does not resend on its own.
+        /// Reads HTTP/2 frames until the request's last DATA frame (END_STREAM), then resets: a request that reached
+        /// the engine whole, which HttpClient does not resend on its own.
         /// </summary>
         private static async Task ResetAfterTheRequestAsync(Socket socket)
         {
             using (socket)
+            using (var stream = new NetworkStream(socket, ownsSocket: false))
             {
-                var buffer = new byte[4096];
                 try
                 {
+                    await stream.ReadExactlyAsync(new byte[24]); // the client preface
+                    var header = new byte[9];
                     while (true)
                     {
-                        using var silence = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
-                        if (await socket.ReceiveAsync(buffer, SocketFlags.None, silence.Token) == 0)
+                        await stream.ReadExactlyAsync(header);
+                        var length = (header[0] << 16) | (header[1] << 8) | header[2];
+                        await stream.ReadExactlyAsync(new byte[length]);
+                        const byte Data = 0x0, EndStream = 0x1;
+                        if (header[3] == Data && (header[4] & EndStream) != 0)
                         {
                             break;
                         }
                     }
                 }
-                catch (OperationCanceledException)
-                {
-                    // Silent: the request is in.
-                }
-                catch (SocketException)
+                catch (Exception e) when (e is IOException or EndOfStreamException)
                 {
                     return;
                 }
