@@ -251,6 +251,7 @@ public sealed class SpareCapacityGateTests
             await UntilAsync(() => gate.Probes > probes); // the sampler has seen this much time pass
             Assert.True(gate.IsSampling);
         }
+
         await gate.StopAsync(CancellationToken.None);
     }
 
