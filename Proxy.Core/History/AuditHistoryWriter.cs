@@ -36,17 +36,13 @@ public sealed partial class AuditHistoryWriter(
     // committed, the recent-state cache lets its copies go, so they do not live on into the GC's older generations.
     private readonly List<(string RequestId, object Outcome)> _storedWhole = [];
     private SqliteConnection? _connection;
-    private SqliteCommand? _insert;
-    private SqliteParameter[] _parameters = [];
+    private AuditRecordInsert? _insert;
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         database.Initialize();
         _connection = database.OpenConnection();
-        _insert = _connection.CreateCommand();
-        _insert.CommandText = AuditRecordSql.Insert;
-        _parameters = AuditRecordSql.CreateParameters(_insert);
-        _insert.Prepare();
+        _insert = new AuditRecordInsert(_connection);
         return base.StartAsync(cancellationToken);
     }
 
@@ -180,11 +176,9 @@ public sealed partial class AuditHistoryWriter(
         try
         {
             using var transaction = _connection!.BeginTransaction();
-            _insert!.Transaction = transaction;
             foreach (var record in batch)
             {
-                AuditRecordSql.Bind(_parameters, record);
-                _insert.ExecuteNonQuery();
+                _insert!.Execute(record);
             }
 
             transaction.Commit();

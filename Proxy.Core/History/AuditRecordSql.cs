@@ -20,45 +20,6 @@ internal static class AuditRecordSql
     public static readonly string Insert =
         $"INSERT INTO audits ({string.Join(", ", Columns)}) VALUES ({string.Join(", ", Columns.Select(c => "$" + c))});";
 
-    public static SqliteParameter[] CreateParameters(SqliteCommand command) =>
-        Columns.Select(c => command.Parameters.Add(new SqliteParameter("$" + c, null))).ToArray();
-
-    /// <summary>Sets the parameters made by <see cref="CreateParameters"/>, in <see cref="Columns"/> order.</summary>
-    public static void Bind(SqliteParameter[] p, AuditRecord r)
-    {
-        var i = 0;
-        p[i++].Value = r.RequestId;
-        p[i++].Value = r.Outcome;
-        p[i++].Value = Db(r.Reason);
-        p[i++].Value = Db(r.Error);
-        p[i++].Value = r.Model;
-        p[i++].Value = r.Route;
-        p[i++].Value = Db(r.UpstreamStatus);
-        p[i++].Value = Db(r.ResponseSize);
-        p[i++].Value = Db(r.QueuedMs);
-        p[i++].Value = Db(r.StartedAt);
-        p[i++].Value = r.FinishedAt;
-        p[i++].Value = Db(r.AuditMs);
-        p[i++].Value = Db(r.EngineMs);
-        p[i++].Value = Db(r.AuditId);
-        p[i++].Value = Db(r.TrustScore);
-        p[i++].Value = Db(r.HallucinationRate);
-        p[i++].Value = Db(r.Grade);
-        p[i++].Value = Db(r.Verdict);
-        p[i++].Value = Db(r.HallucinationDetected);
-        p[i++].Value = Db(r.TotalClaims);
-        p[i++].Value = Db(r.SupportedClaims);
-        p[i++].Value = Db(r.UnsupportedClaims);
-        p[i++].Value = Db(r.ContradictedClaims);
-        p[i++].Value = r.Claims is null ? DBNull.Value : JsonSerializer.Serialize(r.Claims, HistoryJson.Default.IReadOnlyListStoredClaim);
-        p[i++].Value = r.StepTimings is null ? DBNull.Value : JsonSerializer.Serialize(r.StepTimings, HistoryJson.Default.IReadOnlyDictionaryStringInt64);
-        p[i++].Value = Db(r.ReasoningTrace);
-        p[i++].Value = r.TextStored;
-        p[i++].Value = Db(r.Question);
-        p[i++].Value = Db(r.Answer);
-        p[i].Value = r.Context is null ? DBNull.Value : JsonSerializer.Serialize(r.Context, HistoryJson.Default.IReadOnlyListContextSnippet);
-    }
-
     /// <summary>Reads a row selected with <see cref="SelectList"/>.</summary>
     public static AuditRecord Read(SqliteDataReader row)
     {
@@ -98,10 +59,6 @@ internal static class AuditRecordSql
             Context = Json(row, i, HistoryJson.Default.IReadOnlyListContextSnippet),
         };
     }
-
-    private static object Db<T>(T? value) where T : struct => value is { } v ? v : DBNull.Value;
-
-    private static object Db(string? value) => value is null ? DBNull.Value : value;
 
     internal static string? String(SqliteDataReader row, int i) => row.IsDBNull(i) ? null : row.GetString(i);
 

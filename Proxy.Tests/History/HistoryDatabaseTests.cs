@@ -122,13 +122,9 @@ public sealed class HistoryDatabaseTests : IDisposable
         {
             connection.Open();
             HistorySchema.Migrate(connection, from: 0, to: 1);
-            using var insert = connection.CreateCommand();
-            insert.CommandText = AuditRecordSql.Insert;
-            var parameters = AuditRecordSql.CreateParameters(insert);
-            var record = AuditRecordMapper.FromOutcome(
-                HistoryEvents.Complete("old-1", question: "Which harbour is the busiest?", answer: "Rotterdam."), null, storeText: true)!;
-            AuditRecordSql.Bind(parameters, record);
-            insert.ExecuteNonQuery();
+            using var insert = new AuditRecordInsert(connection);
+            insert.Execute(AuditRecordMapper.FromOutcome(
+                HistoryEvents.Complete("old-1", question: "Which harbour is the busiest?", answer: "Rotterdam."), null, storeText: true)!);
         }
 
         using var database = Database(path);

@@ -59,6 +59,10 @@ static async Task<BurstResult> RunAsync(HistoryOptions? history, int audits, int
         builder.Services.AddSingleton<IAuditEventSink>(sp => sp.GetRequiredService<PipelineStats>());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AuditEventBroadcaster>();
+        // The writer yields to a busy proxy through the pipeline's gate, as in the host.
+        builder.Services.AddOptions<AuditOptions>();
+        builder.Services.AddSingleton<SpareCapacityGate>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SpareCapacityGate>());
         if (history is not null)
         {
             builder.Configuration["History:Path"] = "history.db";
