@@ -327,4 +327,28 @@ public sealed class AuditHistoryWriterTests
         Assert.Equal(16, history.Queue.Batches); // 15 full batches of 64 and one of 40
         Assert.Equal(1000, (await history.Reader.StatsAsync("1h", TimeSpan.FromHours(1), CancellationToken.None)).Total);
     }
+
+    [Fact]
+    public async Task RowTheDatabaseRejects_FailsItsWholeBatch_CountedAndTheNextBatchIsWritten()
+    {
+        await using var history = await HistoryHarness.StartAsync();
+        using (var connection = history.Database.OpenConnection())
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = """
+                CREATE TRIGGER reject_poison BEFORE INSERT ON audits WHEN new.request_id = 'poison'
+                BEGIN SELECT RAISE(ABORT, 'rejected by the test'); END;
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        // Rows go in as they arrive, so the rejected one meets rows already inserted in the open batch.
+        await history.PublishAsync(HistoryEvents.Complete("before"), HistoryEvents.Complete("poison"), HistoryEvents.Complete("after"));
+        var failed = history.Queue.FailedWrites;
+        await history.PublishAsync(HistoryEvents.Complete("next"));
+
+        Assert.Equal(3, failed);
+        Assert.Equal(1, history.Queue.Written);
+        Assert.Equal("next", Assert.Single(await history.AllAsync()).RequestId);
+    }
 }
