@@ -90,7 +90,14 @@ public sealed partial class AuditHistoryWriter(
         }
         finally
         {
-            EndBatch(); // stopped with a batch open: rolled back, its rows are in StopAsync's "not written" count
+            // Stopped (History:ShutdownTimeout passed) with a batch taken but not committed: rolled back, and its rows
+            // counted as failed writes, which the Stopped log reports; they are no longer in the queue's depth.
+            EndBatch();
+            if (batch.Count > 0)
+            {
+                queue.OnWriteFailed(batch.Count);
+            }
+
             foreach (var flushed in flushes)
             {
                 flushed.TrySetCanceled(stoppingToken);

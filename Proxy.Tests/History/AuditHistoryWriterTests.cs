@@ -351,4 +351,32 @@ public sealed class AuditHistoryWriterTests
         Assert.Equal(1, history.Queue.Written);
         Assert.Equal("next", Assert.Single(await history.AllAsync()).RequestId);
     }
+
+    [Fact]
+    public async Task StopAsync_TimeoutWithABatchTakenButNotWritten_CountsItsRowsAsFailed()
+    {
+        await using var history = await HistoryHarness.StartAsync(o => o.ShutdownTimeout = TimeSpan.FromSeconds(1));
+        await history.Database.WriteGate.WaitAsync(); // retention, say, holds the database: the batch cannot be written
+        history.Sink.Publish(HistoryEvents.Complete("held-1"));
+        history.Sink.Publish(HistoryEvents.Complete("held-2"));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (history.Queue.Depth > 0) // the writer takes both rows into its batch, then waits for the gate
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The writer did not take the rows within 10 s.");
+            await Task.Delay(10);
+        }
+
+        var stopping = history.StopWriterAsync();
+        while (!stopping.IsCompleted)
+        {
+            history.Time.Advance(TimeSpan.FromSeconds(1)); // the shutdown wait runs on the fake clock
+            await Task.WhenAny(stopping, Task.Delay(10));
+        }
+
+        await stopping;
+        history.Database.WriteGate.Release();
+
+        Assert.Equal(0, history.Queue.Written);
+        Assert.Equal(2, history.Queue.FailedWrites); // not lost silently
+    }
 }
