@@ -43,9 +43,17 @@ public sealed class SpareCapacityGate(IOptions<AuditOptions> options, TimeProvid
     private double _cpuShare;
     private long _holds;
     private long _lastAskedAt;
-    private TaskCompletionSource? _asked;
-    private volatile bool _sampling;
     private long _probes;
+
+    // The sampler's state; the timer callback, the probes and the waits that start sampling take turns under the lock.
+    private readonly Lock _samplingLock = new();
+    private ITimer? _timer;
+    private volatile bool _sampling;
+    private long _epoch;
+    private bool _probeQueued;
+    private long _cpuBaselineAt;
+    private MachineCpu? _lastMachine;
+    private TimeSpan _lastProcessCpu;
 
     /// <summary>How long work queued to the thread pool waits before it runs, smoothed over about 20 ms.</summary>
     public TimeSpan QueueWait => TimeSpan.FromTicks(Volatile.Read(ref _smoothedWaitTicks));
@@ -96,9 +104,12 @@ public sealed class SpareCapacityGate(IOptions<AuditOptions> options, TimeProvid
 
     private void NoteAsked()
     {
-        // Full fences on both sides (see WaitUntilAskedAsync): the sampler either sees this time or its signal is set.
+        // Full fences on both sides (see StopSampling): either the sampler sees this time or this sees it stopped.
         Interlocked.Exchange(ref _lastAskedAt, timeProvider.GetTimestamp());
-        Interlocked.CompareExchange(ref _asked, null, null)?.TrySetResult();
+        if (!_sampling)
+        {
+            StartSampling();
+        }
     }
 
     /// <summary>Feeds one measured queue wait into the moving average (exponential, weight 1/4).</summary>
@@ -150,67 +161,160 @@ public sealed class SpareCapacityGate(IOptions<AuditOptions> options, TimeProvid
             return;
         }
 
+        // One timer callback and one probe per tick: two thread-pool work items. An awaited PeriodicTimer and an
+        // awaited probe cost four (each completion queues its continuation), ~800 wake-ups a second while audits flow.
+        using var timer = timeProvider.CreateTimer(static gate => ((SpareCapacityGate)gate!).Tick(), this,
+            Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        lock (_samplingLock)
+        {
+            _timer = timer;
+        }
+
         Interlocked.Exchange(ref _lastAskedAt, timeProvider.GetTimestamp()); // sample from start-up on
+        StartSampling();
         try
         {
-            while (true)
-            {
-                await SampleWhileAskedAsync(stoppingToken);
-                ForgetReadings();
-                await WaitUntilAskedAsync(stoppingToken);
-            }
+            await Task.Delay(Timeout.Infinite, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // A host that failed to start is disposed without being stopped; that must not read as a crash.
+            // Stopping, or a host that failed to start disposed unstopped: that must not read as a crash.
         }
         finally
         {
-            // Stopped: never leave workers held back by a stale reading.
-            ForgetReadings();
+            lock (_samplingLock)
+            {
+                // Stopped: never leave workers held back by a stale reading, nor let a late probe bring one back.
+                _timer = null;
+                _sampling = false;
+                _epoch++;
+                ForgetReadings();
+            }
         }
     }
 
     private bool AskedRecently() =>
         timeProvider.GetElapsedTime(Interlocked.Read(ref _lastAskedAt)) < IdleAfter;
 
-    private async Task SampleWhileAskedAsync(CancellationToken stoppingToken)
+    private void StartSampling()
     {
-        _sampling = true;
-        // A timer per sampling spell: a PeriodicTimer keeps firing while nobody waits on it.
-        using var timer = new PeriodicTimer(ProbeInterval, timeProvider);
-        var lastMachine = MachineCpu.Read();
-        var lastProcess = Environment.CpuUsage.TotalTime;
-        var lastAt = timeProvider.GetTimestamp();
-        while (AskedRecently() && await timer.WaitForNextTickAsync(stoppingToken))
+        lock (_samplingLock)
         {
-            Observe(await QueueWaitProbe.MeasureAsync(timeProvider));
-            Interlocked.Increment(ref _probes);
-            var now = timeProvider.GetTimestamp();
-            var wall = timeProvider.GetElapsedTime(lastAt, now);
-            if (wall >= CpuSampleInterval)
+            if (_sampling || _timer is null)
             {
-                var machine = MachineCpu.Read();
-                var process = Environment.CpuUsage.TotalTime;
-                var machineShare = machine is { } m && lastMachine is { } earlier ? m.BusyShareSince(earlier) : 0;
-                ObserveCpu(Math.Max(machineShare, ProcessShare(process - lastProcess, wall)));
-                (lastMachine, lastProcess, lastAt) = (machine, process, now);
+                return;
+            }
+
+            _epoch++;
+            _cpuBaselineAt = 0; // the first tick takes the CPU baseline
+            _sampling = true;
+            _timer.Change(ProbeInterval, ProbeInterval);
+        }
+    }
+
+    /// <summary>
+    /// Every <see cref="ProbeInterval"/> while sampling: queues a probe (one at a time; a probe still waiting is the
+    /// reading) and reads the CPU share every <see cref="CpuSampleInterval"/>; stops once nobody asked for
+    /// <see cref="IdleAfter"/>. A late tick that finds the previous one still running is skipped.
+    /// </summary>
+    private void Tick()
+    {
+        if (!_samplingLock.TryEnter())
+        {
+            return;
+        }
+
+        try
+        {
+            if (!_sampling)
+            {
+                return;
+            }
+
+            if (!AskedRecently() && StopSampling())
+            {
+                return;
+            }
+
+            if (!_probeQueued)
+            {
+                _probeQueued = true;
+                ThreadPool.UnsafeQueueUserWorkItem(new QueueWaitProbe(this, timeProvider, _epoch), preferLocal: false);
+            }
+
+            SampleCpu();
+        }
+        finally
+        {
+            _samplingLock.Exit();
+        }
+    }
+
+    /// <summary>Stops sampling unless a wait asked meanwhile; under <see cref="_samplingLock"/>.</summary>
+    private bool StopSampling()
+    {
+        _sampling = false;
+        // Full fences on both sides (see NoteAsked): either that wait saw sampling stopped and starts it again
+        // (after this lock), or this sees its time and keeps sampling.
+        Interlocked.MemoryBarrier();
+        if (AskedRecently())
+        {
+            _sampling = true;
+            return false;
+        }
+
+        _epoch++;
+        _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        ForgetReadings();
+        return true;
+    }
+
+    private void SampleCpu()
+    {
+        var now = timeProvider.GetTimestamp();
+        if (_cpuBaselineAt == 0)
+        {
+            (_lastMachine, _lastProcessCpu, _cpuBaselineAt) = (MachineCpu.Read(), Environment.CpuUsage.TotalTime, now);
+            return;
+        }
+
+        var wall = timeProvider.GetElapsedTime(_cpuBaselineAt, now);
+        if (wall < CpuSampleInterval)
+        {
+            return;
+        }
+
+        var machine = MachineCpu.Read();
+        var process = Environment.CpuUsage.TotalTime;
+        var machineShare = machine is { } m && _lastMachine is { } earlier ? m.BusyShareSince(earlier) : 0;
+        ObserveCpu(Math.Max(machineShare, ProcessShare(process - _lastProcessCpu, wall)));
+        (_lastMachine, _lastProcessCpu, _cpuBaselineAt) = (machine, process, now);
+    }
+
+    /// <summary>The current sampling spell; a stop or a start begins the next one (tests hand probes a spell).</summary>
+    internal long SamplingSpell
+    {
+        get
+        {
+            lock (_samplingLock)
+            {
+                return _epoch;
             }
         }
     }
 
-    private async Task WaitUntilAskedAsync(CancellationToken stoppingToken)
+    /// <summary>A probe's reading counts only in the sampling spell that queued it: a stop has forgotten the readings.</summary>
+    internal void OnProbeRan(long epoch, TimeSpan queueWait)
     {
-        _sampling = false;
-        var asked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Interlocked.Exchange(ref _asked, asked);
-        // Asked between the last check and publishing the signal: NoteAsked may have missed it, so look again.
-        if (!AskedRecently())
+        lock (_samplingLock)
         {
-            await asked.Task.WaitAsync(stoppingToken);
+            _probeQueued = false;
+            if (_sampling && epoch == _epoch)
+            {
+                Observe(queueWait);
+                Interlocked.Increment(ref _probes);
+            }
         }
-
-        Interlocked.Exchange(ref _asked, null);
     }
 
     private void ForgetReadings()
@@ -222,18 +326,10 @@ public sealed class SpareCapacityGate(IOptions<AuditOptions> options, TimeProvid
     }
 
     /// <summary>A work item on the global queue, where new requests' work lands too, that reports its wait.</summary>
-    private sealed class QueueWaitProbe(TimeProvider timeProvider) : IThreadPoolWorkItem
+    private sealed class QueueWaitProbe(SpareCapacityGate gate, TimeProvider timeProvider, long epoch) : IThreadPoolWorkItem
     {
         private readonly long _queuedAt = timeProvider.GetTimestamp();
-        private readonly TaskCompletionSource<TimeSpan> _ran = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public static Task<TimeSpan> MeasureAsync(TimeProvider timeProvider)
-        {
-            var probe = new QueueWaitProbe(timeProvider);
-            ThreadPool.UnsafeQueueUserWorkItem(probe, preferLocal: false);
-            return probe._ran.Task;
-        }
-
-        public void Execute() => _ran.TrySetResult(timeProvider.GetElapsedTime(_queuedAt));
+        public void Execute() => gate.OnProbeRan(epoch, timeProvider.GetElapsedTime(_queuedAt));
     }
 }

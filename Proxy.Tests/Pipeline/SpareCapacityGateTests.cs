@@ -235,6 +235,39 @@ public sealed class SpareCapacityGateTests
     }
 
     [Fact]
+    public async Task AProbeOfAnEarlierSamplingSpell_DoesNotBringBackAReading()
+    {
+        // A probe queued before a stop can run after the next start: its wait belongs to a spell whose readings
+        // were forgotten, and counting it would hold the first audits after an idle spell.
+        var clock = new FakeTimeProvider();
+        var gate = Gate(clock);
+        await gate.StartAsync(CancellationToken.None);
+        await UntilAsync(() => gate.IsSampling);
+        var earlier = gate.SamplingSpell;
+
+        clock.Advance(SpareCapacityGate.IdleAfter + SpareCapacityGate.ProbeInterval);
+        await UntilAsync(() =>
+        {
+            clock.Advance(SpareCapacityGate.ProbeInterval);
+            return !gate.IsSampling;
+        });
+        Assert.True(gate.WaitForSpareCapacityAsync(CancellationToken.None).IsCompletedSuccessfully);
+        Assert.True(gate.IsSampling);
+
+        for (var i = 0; i < 24; i++)
+        {
+            gate.OnProbeRan(earlier, Saturated);
+        }
+
+        Assert.Equal(TimeSpan.Zero, gate.QueueWait);
+        Assert.False(gate.IsBusy);
+
+        gate.OnProbeRan(gate.SamplingSpell, Saturated); // the current spell's probe does count
+        Assert.NotEqual(TimeSpan.Zero, gate.QueueWait);
+        await gate.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task AskedAgainAndAgain_KeepsSampling()
     {
         var clock = new FakeTimeProvider();
