@@ -25,7 +25,6 @@ public sealed partial class SignalRAuditEventSink : BackgroundService, IAuditEve
 {
     private readonly IHubContext<AuditHub, IAuditClient> _hub;
     private readonly WatchedRequests _watched;
-    private readonly HubConnectionCounter _connections;
     private readonly ILogger<SignalRAuditEventSink> _logger;
     private readonly Channel<AuditEventEnvelope> _outbound;
     private readonly TimeProvider _timeProvider;
@@ -41,14 +40,12 @@ public sealed partial class SignalRAuditEventSink : BackgroundService, IAuditEve
     public SignalRAuditEventSink(
         IHubContext<AuditHub, IAuditClient> hub,
         WatchedRequests watched,
-        HubConnectionCounter connections,
         IOptions<AuditHubOptions> options,
         ILogger<SignalRAuditEventSink> logger,
         TimeProvider? timeProvider = null)
     {
         _hub = hub;
         _watched = watched;
-        _connections = connections;
         _logger = logger;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _outbound = Channel.CreateBounded<AuditEventEnvelope>(
@@ -67,14 +64,6 @@ public sealed partial class SignalRAuditEventSink : BackgroundService, IAuditEve
 
     public void Publish(AuditEventEnvelope envelope)
     {
-        // No connection, no recipient: nobody can be in a group yet (a connection is counted before it can join
-        // one), and a subscriber that comes later finds the outcome in the AuditStateCache. Saves two thread-pool
-        // hand-offs per audit while no dashboard or app is connected.
-        if (_connections.Count == 0)
-        {
-            return;
-        }
-
         // An exchange turned away by a full audit queue is news only to its watchers: under overload there is one
         // per request, which on the feed would bury the audits (and push them out of this queue). The feed counts
         // them in StatsUpdate; a watcher that subscribes later finds the outcome in the AuditStateCache, which

@@ -18,7 +18,6 @@ public sealed class SignalRAuditEventSinkTests : IAsyncLifetime
     private readonly SignalRAuditEventSink _sink;
     private readonly List<string> _sendOrder = [];
     private readonly WatchedRequests _watched = new();
-    private readonly HubConnectionCounter _connections = new();
     private readonly List<IReadOnlyList<string>> _groupsSent = [];
 
     public SignalRAuditEventSinkTests()
@@ -30,8 +29,7 @@ public sealed class SignalRAuditEventSinkTests : IAsyncLifetime
         hubClients.Setup(c => c.Group(It.IsAny<string>())).Returns(_clients);
         var hub = new Mock<IHubContext<AuditHub, IAuditClient>>();
         hub.Setup(h => h.Clients).Returns(hubClients.Object);
-        _connections.Connected();
-        _sink = new SignalRAuditEventSink(hub.Object, _watched, _connections, Options.Create(new AuditHubOptions()),
+        _sink = new SignalRAuditEventSink(hub.Object, _watched, Options.Create(new AuditHubOptions()),
             NullLogger<SignalRAuditEventSink>.Instance, _time);
     }
 
@@ -89,19 +87,6 @@ public sealed class SignalRAuditEventSinkTests : IAsyncLifetime
     }
 
     /// <summary>The next sent event; while none comes, moves the fake clock one batch window at a time.</summary>
-    [Fact]
-    public async Task Publish_NoHubConnection_NotQueued_UntilOneConnects()
-    {
-        _connections.Disconnected();
-
-        _sink.Publish(Envelope("nobody-connected"));
-        Assert.Equal(0, _sink.Pending);
-
-        _connections.Connected();
-        _sink.Publish(Envelope("connected"));
-        Assert.Equal("connected", (await NextOrAdvanceAsync()).RequestId); // the first event was never sent
-    }
-
     [Fact]
     public void Publish_UncapturedNobodyWatches_NotQueued()
     {

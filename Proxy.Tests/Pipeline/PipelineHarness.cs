@@ -49,9 +49,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
         HubContext.Setup(h => h.Clients).Returns(hubClients.Object);
 
         var hubOptions = Microsoft.Extensions.Options.Options.Create(new AuditHubOptions());
-        var connections = new HubConnectionCounter();
-        connections.Connected(); // as if a client were connected: these tests read what the hub is sent
-        _sink = new SignalRAuditEventSink(HubContext.Object, new WatchedRequests(), connections, hubOptions, NullLogger<SignalRAuditEventSink>.Instance);
+        _sink = new SignalRAuditEventSink(HubContext.Object, new WatchedRequests(), hubOptions, NullLogger<SignalRAuditEventSink>.Instance);
         States = new AuditStateCache(hubOptions);
         var events = new AuditEventBroadcaster([States, new PipelineStats(TimeProvider.System), _sink]);
         Queue = new AuditQueue(audit, events, TimeProvider.System);
