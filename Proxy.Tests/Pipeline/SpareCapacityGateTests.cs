@@ -215,12 +215,7 @@ public sealed class SpareCapacityGateTests
         await UntilAsync(() => gate.IsSampling);
 
         Feed(gate, Saturated);
-        clock.Advance(SpareCapacityGate.IdleAfter + SpareCapacityGate.ProbeInterval);
-        await UntilAsync(() =>
-        {
-            clock.Advance(SpareCapacityGate.ProbeInterval);
-            return !gate.IsSampling;
-        });
+        await UntilIdleStopsSamplingAsync(clock, gate);
         Assert.Equal(TimeSpan.Zero, gate.QueueWait);
         Assert.False(gate.IsBusy);
 
@@ -245,12 +240,7 @@ public sealed class SpareCapacityGateTests
         await UntilAsync(() => gate.IsSampling);
         var earlier = gate.SamplingSpell;
 
-        clock.Advance(SpareCapacityGate.IdleAfter + SpareCapacityGate.ProbeInterval);
-        await UntilAsync(() =>
-        {
-            clock.Advance(SpareCapacityGate.ProbeInterval);
-            return !gate.IsSampling;
-        });
+        await UntilIdleStopsSamplingAsync(clock, gate);
         Assert.True(gate.WaitForSpareCapacityAsync(CancellationToken.None).IsCompletedSuccessfully);
         Assert.True(gate.IsSampling);
 
@@ -286,6 +276,17 @@ public sealed class SpareCapacityGateTests
         }
 
         await gate.StopAsync(CancellationToken.None);
+    }
+
+    /// <summary>Moves the clock past <see cref="SpareCapacityGate.IdleAfter"/> without a wait until sampling stops.</summary>
+    private static async Task UntilIdleStopsSamplingAsync(FakeTimeProvider clock, SpareCapacityGate gate)
+    {
+        clock.Advance(SpareCapacityGate.IdleAfter + SpareCapacityGate.ProbeInterval);
+        await UntilAsync(() =>
+        {
+            clock.Advance(SpareCapacityGate.ProbeInterval);
+            return !gate.IsSampling;
+        });
     }
 
     private static async Task UntilAsync(Func<bool> condition)
