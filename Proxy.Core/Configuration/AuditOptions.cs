@@ -18,9 +18,9 @@ public sealed class AuditOptions
     public int Workers { get; set; } = 2;
 
     /// <summary>
-    /// Audits use only the CPU the proxy leaves over: while the audit queue is backed up and the cores are
-    /// saturated (thread-pool queue wait or machine CPU share), workers hold jobs back (see
-    /// <see cref="Pipeline.SpareCapacityGate"/>) and the queue overflows instead of requests slowing down.
+    /// Audits use only the CPU the proxy leaves over: while the cores are saturated (thread-pool queue wait or CPU
+    /// share), workers pause before each job, and hold it back once the audit queue is backed up (see
+    /// <see cref="Pipeline.SpareCapacityGate"/>), so the queue overflows instead of requests slowing down.
     /// </summary>
     public bool YieldToProxy { get; set; } = true;
 

@@ -8,8 +8,9 @@ namespace TruthTable.Core.Pipeline;
 /// <summary>
 /// Drains the <see cref="AuditQueue"/> with <see cref="AuditOptions.Workers"/> concurrent workers. On shutdown it
 /// stops taking jobs, drains for up to <see cref="AuditOptions.ShutdownTimeout"/>, then cancels what is in flight
-/// and fails what is left with reason shutdown. While the queue is at least half full, a worker waits for spare
-/// CPU before each job (<see cref="SpareCapacityGate"/>), except while draining.
+/// and fails what is left with reason shutdown. While the cores are busy (<see cref="SpareCapacityGate"/>) a worker
+/// waits before each job: <see cref="ShortQueuePause"/> while the queue is short, up to
+/// <see cref="AuditOptions.MaxHold"/> once it is at least half full; not while draining.
 /// </summary>
 public sealed partial class AuditWorkerPool(
     AuditQueue queue,
@@ -19,6 +20,9 @@ public sealed partial class AuditWorkerPool(
     TimeProvider timeProvider,
     ILogger<AuditWorkerPool> logger) : IHostedService, IDisposable
 {
+    /// <summary>How long a worker pauses before a job while the cores are busy and its queue is short.</summary>
+    public static readonly TimeSpan ShortQueuePause = SpareCapacityGate.ProbeInterval;
+
     private readonly CancellationTokenSource _abort = new();
     private Task[] _workers = [];
     private readonly CancellationTokenSource _draining = new();
@@ -53,15 +57,19 @@ public sealed partial class AuditWorkerPool(
 
     private async ValueTask WaitForSpareCapacityAsync()
     {
-        // A short queue means audits keep up: no reason to hold them, whatever the cores are doing.
-        if (queue.Depth < queue.Capacity / 2)
+        // A short queue means audits keep up, but not that they are cheap: the embedded engine in process kept up
+        // with a saturated proxy by taking two thirds of the cores. So while the cores are busy a worker always
+        // pauses, briefly while the queue is short (a couple of hundred audits a second per worker at most), up to
+        // MaxHold once it is backed up.
+        if (_draining.IsCancellationRequested)
         {
-            return;
+            return; // what is queued is audited now, spare capacity or not
         }
 
+        var maxHold = queue.Depth < queue.Capacity / 2 ? ShortQueuePause : options.Value.MaxHold;
         try
         {
-            await capacity.WaitForSpareCapacityAsync(_draining.Token);
+            await capacity.WaitForSpareCapacityAsync(maxHold, _draining.Token);
         }
         catch (OperationCanceledException) when (_draining.IsCancellationRequested)
         {

@@ -10,9 +10,10 @@ namespace TruthTable.Core.Pipeline;
 /// are: busy while that wait, smoothed, is above <see cref="AuditOptions.BusyThreshold"/>. But a saturating load
 /// from a few busy connections keeps that queue short (a few µs of wait at full load), so the CPU share in use counts
 /// too, every <see cref="CpuSampleInterval"/>: the machine's (<see cref="MachineCpu"/>, all processes) or this
-/// process's share of the cores it may use, whichever is higher; busy at or above <see cref="AuditOptions.BusyCpuShare"/>. While busy, the audit workers (when their queue is backed up) and the
-/// history writer hold their next job or batch for up to <see cref="AuditOptions.MaxHold"/> (the writer for up to
-/// <see cref="History.AuditHistoryWriter.MaxBatchHold"/>): the queues overflow
+/// process's share of the cores it may use, whichever is higher; busy at or above <see cref="AuditOptions.BusyCpuShare"/>.
+/// While busy, the audit workers pause before each job (<see cref="AuditWorkerPool.ShortQueuePause"/>, or up to
+/// <see cref="AuditOptions.MaxHold"/> once their queue is backed up) and the history writer holds its next batch for
+/// up to <see cref="History.AuditHistoryWriter.MaxBatchHold"/>: the queues overflow
 /// (counted and reported) instead of the proxied requests slowing down, and audits still trickle through.
 /// The readings are taken only while something asks for them: after <see cref="IdleAfter"/> without a wait the gate
 /// stops sampling (an idle host would otherwise wake 200 times a second for nothing) and starts again on the next one.

@@ -97,19 +97,32 @@ public sealed class AuditPipelineTests
     }
 
     [Fact]
-    public async Task ProxyNeedsTheCores_ShortQueue_NotHeld()
+    public async Task ProxyNeedsTheCores_ShortQueue_PausesOneProbeIntervalNotMaxHold()
     {
-        // Capacity 10, one job: audits keep up, so the busy cores are no reason to hold (the fake clock would never end a hold).
-        await using var pipeline = new PipelineHarness(o => o.MaxHold = TimeSpan.FromMinutes(1), new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
+        // Capacity 10, one job: audits keep up, but while the cores are busy a worker still pauses, briefly: a cheap
+        // audit that keeps up can take the cores as well as a slow one (the fake clock would never end a MaxHold).
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        await using var pipeline = new PipelineHarness(o => o.MaxHold = TimeSpan.FromMinutes(1), clock);
         pipeline.EngineAnswers(Completed("short"));
         SpareCapacityGateTests.Feed(pipeline.Capacity, TimeSpan.FromMilliseconds(5));
         await pipeline.StartAsync();
 
         pipeline.EnqueueDirect("short");
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pipeline.Clients.NextAsync(TimeSpan.FromMilliseconds(300)));
+        Assert.Equal(1, pipeline.Capacity.Holds);
 
-        await pipeline.Clients.NextAsync<AuditStartedEvent>();
+        var started = pipeline.Clients.NextAsync<AuditStartedEvent>();
+        while (!started.IsCompleted)
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(1)); // the cores stay busy; only the short pause ends
+            await Task.WhenAny(started, Task.Delay(20));
+        }
+
+        await started;
+        Assert.True(clock.GetUtcNow() - clock.Start >= AuditWorkerPool.ShortQueuePause);
+        Assert.True(clock.GetUtcNow() - clock.Start < TimeSpan.FromSeconds(1));
+        Assert.True(pipeline.Capacity.IsBusy);
         Assert.Equal("short", (await pipeline.Clients.NextAsync<AuditCompleteEvent>()).RequestId);
-        Assert.Equal(0, pipeline.Capacity.Holds);
     }
 
     [Fact]
