@@ -11,6 +11,12 @@ public sealed class EmbeddedEngineOptions
     [Required]
     public Uri Url { get; set; } = new("http://127.0.0.1:50051");
 
+    /// <summary>
+    /// Whether the pipeline calls the embedded engine's gRPC service in this process (the default) or through its
+    /// <see cref="Url"/> over loopback HTTP/2 like an external engine. The endpoint is served either way.
+    /// </summary>
+    public bool InProcess { get; set; } = true;
+
     /// <summary>Audit results kept for GetAuditResult.</summary>
     [Range(1, 1_000_000)]
     public int ResultCacheSize { get; set; } = 10_000;

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using TruthTable.Audit.V1;
 using TruthTable.Core.Configuration;
 using TruthTable.Core.Engine;
 using TruthTable.Host.Hosting;
@@ -22,9 +24,20 @@ public static class EmbeddedEngineRegistration
         builder.Services.AddGrpc();
         builder.Services.AddSingleton<FaithfulnessAuditor>();
         builder.Services.AddSingleton<EmbeddedResultStore>();
-        var url = builder.Configuration.GetSection(EmbeddedEngineOptions.SectionName).Get<EmbeddedEngineOptions>()?.Url
-            ?? new EmbeddedEngineOptions().Url;
-        builder.AddListenEndpoint(url, HttpProtocols.Http2);
+        builder.Services.AddSingleton<EmbeddedAuditService>();
+        var options = builder.Configuration.GetSection(EmbeddedEngineOptions.SectionName).Get<EmbeddedEngineOptions>()
+            ?? new EmbeddedEngineOptions();
+        if (options.InProcess)
+        {
+            // The pipeline's client calls the service directly; the gRPC endpoint stays up for other clients.
+            builder.Services.Replace(ServiceDescriptor.Singleton(sp => new AuditService.AuditServiceClient(
+                new InProcessCallInvoker(
+                    binder => AuditService.BindService(binder, sp.GetRequiredService<EmbeddedAuditService>()),
+                    sp.GetRequiredService<TimeProvider>(),
+                    sp.GetRequiredService<ILogger<InProcessCallInvoker>>()))));
+        }
+
+        builder.AddListenEndpoint(options.Url, HttpProtocols.Http2);
         return builder;
     }
 
