@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using TruthTable.Audit.V1;
 using TruthTable.Core.Configuration;
 using TruthTable.Core.Engine;
@@ -29,12 +30,15 @@ public static class EmbeddedEngineRegistration
             ?? new EmbeddedEngineOptions();
         if (options.InProcess)
         {
-            // The pipeline's client calls the service directly; the gRPC endpoint stays up for other clients.
+            // The pipeline's client calls the service directly, on the engine's own threads (one per audit worker);
+            // the gRPC endpoint stays up for other clients.
+            builder.Services.AddSingleton(sp => new EngineThreads(sp.GetRequiredService<IOptions<AuditOptions>>().Value.Workers));
             builder.Services.Replace(ServiceDescriptor.Singleton(sp => new AuditService.AuditServiceClient(
                 new InProcessCallInvoker(
                     binder => AuditService.BindService(binder, sp.GetRequiredService<EmbeddedAuditService>()),
                     sp.GetRequiredService<TimeProvider>(),
-                    sp.GetRequiredService<ILogger<InProcessCallInvoker>>()))));
+                    sp.GetRequiredService<ILogger<InProcessCallInvoker>>(),
+                    sp.GetRequiredService<EngineThreads>()))));
         }
 
         builder.AddListenEndpoint(options.Url, HttpProtocols.Http2);

@@ -20,11 +20,15 @@ public sealed partial class InProcessCallInvoker : CallInvoker
     private readonly Dictionary<string, Delegate> _handlers;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly EngineThreads? _threads;
 
     /// <param name="bindService">The generated <c>BindService(ServiceBinderBase, TServiceBase)</c>, applied to the service.</param>
-    public InProcessCallInvoker(Action<ServiceBinderBase> bindService, TimeProvider timeProvider, ILogger<InProcessCallInvoker> logger)
+    /// <param name="threads">Where the handlers run; null: on the caller's thread.</param>
+    public InProcessCallInvoker(
+        Action<ServiceBinderBase> bindService, TimeProvider timeProvider, ILogger<InProcessCallInvoker> logger, EngineThreads? threads = null)
     {
         _logger = logger;
+        _threads = threads;
         var binder = new UnaryHandlerBinder();
         bindService(binder);
         _handlers = binder.Handlers;
@@ -82,7 +86,10 @@ public sealed partial class InProcessCallInvoker : CallInvoker
 
         try
         {
-            var response = await ((UnaryServerMethod<TRequest, TResponse>)handler)(request, context);
+            var unary = (UnaryServerMethod<TRequest, TResponse>)handler;
+            var response = _threads is null
+                ? await unary(request, context)
+                : await _threads.RunAsync(() => unary(request, context));
             context.Succeed();
             return response;
         }

@@ -146,4 +146,45 @@ public sealed class InProcessCallInvokerTests
 
         Assert.Equal("r-1", client.SubmitAudit(Request).AuditId);
     }
+
+    [Fact]
+    public async Task UnaryCall_OnEngineThreads_HandlerRunsOffThePoolAndTheCallerContinuesOnIt()
+    {
+        using var threads = new EngineThreads(1);
+        Thread? handlerThread = null;
+        var client = new AuditService.AuditServiceClient(new InProcessCallInvoker(
+            binder => AuditService.BindService(binder, new ScriptedService((request, _) =>
+            {
+                handlerThread = Thread.CurrentThread;
+                return Task.FromResult(new AuditSubmission { AuditId = request.RequestId });
+            })),
+            TimeProvider.System, NullLogger<InProcessCallInvoker>.Instance, threads));
+
+        // From the thread pool, as the audit workers call it (no synchronization context to return to).
+        var (submission, callerThread) = await Task.Run(async () =>
+        {
+            var response = client.SubmitAuditAsync(Request).ResponseAsync;
+            var continuedOn = await response.ContinueWith(_ => Thread.CurrentThread, TaskContinuationOptions.ExecuteSynchronously);
+            return (await response, continuedOn);
+        });
+
+        Assert.Equal("r-1", submission.AuditId);
+        Assert.False(handlerThread!.IsThreadPoolThread);
+        Assert.StartsWith("embedded-engine-", handlerThread.Name);
+        Assert.NotSame(handlerThread, callerThread);
+    }
+
+    [Fact]
+    public async Task UnaryCall_OnEngineThreads_HandlerThrowsRpcException_CallerGetsItsStatus()
+    {
+        using var threads = new EngineThreads(1);
+        var client = new AuditService.AuditServiceClient(new InProcessCallInvoker(
+            binder => AuditService.BindService(binder, new ScriptedService((_, _) =>
+                throw new RpcException(new Status(StatusCode.InvalidArgument, "response must not be empty.")))),
+            TimeProvider.System, NullLogger<InProcessCallInvoker>.Instance, threads));
+
+        var e = await Assert.ThrowsAsync<RpcException>(() => client.SubmitAuditAsync(Request).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+    }
 }
