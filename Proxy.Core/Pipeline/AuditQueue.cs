@@ -89,6 +89,9 @@ public sealed class AuditQueue
         return false;
     }
 
+    /// <summary>Whether the next job is an exchange captured from the proxy (not a direct audit from the API).</summary>
+    internal bool NextIsCaptured => _channel.Reader.TryPeek(out var next) && next.Captured is not null;
+
     internal ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken) =>
         _channel.Reader.WaitToReadAsync(cancellationToken);
 

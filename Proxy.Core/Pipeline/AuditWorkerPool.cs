@@ -9,8 +9,8 @@ namespace TruthTable.Core.Pipeline;
 /// Drains the <see cref="AuditQueue"/> with <see cref="AuditOptions.Workers"/> concurrent workers. On shutdown it
 /// stops taking jobs, drains for up to <see cref="AuditOptions.ShutdownTimeout"/>, then cancels what is in flight
 /// and fails what is left with reason shutdown. While the cores are busy (<see cref="SpareCapacityGate"/>) a worker
-/// waits before each job: <see cref="ShortQueuePause"/> while the queue is short, up to
-/// <see cref="AuditOptions.MaxHold"/> once it is at least half full; not while draining.
+/// waits before a job: <see cref="ShortQueuePause"/> before an exchange captured from the proxy while the queue is
+/// short, up to <see cref="AuditOptions.MaxHold"/> before any job once it is at least half full; not while draining.
 /// </summary>
 public sealed partial class AuditWorkerPool(
     AuditQueue queue,
@@ -57,16 +57,23 @@ public sealed partial class AuditWorkerPool(
 
     private async ValueTask WaitForSpareCapacityAsync()
     {
-        // A short queue means audits keep up, but not that they are cheap: the embedded engine in process kept up
-        // with a saturated proxy by taking two thirds of the cores. So while the cores are busy a worker always
-        // pauses, briefly while the queue is short (a couple of hundred audits a second per worker at most), up to
-        // MaxHold once it is backed up.
         if (_draining.IsCancellationRequested)
         {
             return; // what is queued is audited now, spare capacity or not
         }
 
-        var maxHold = queue.Depth < queue.Capacity / 2 ? ShortQueuePause : options.Value.MaxHold;
+        // A short queue means audits keep up, but not that they are cheap: the embedded engine in process kept up
+        // with a saturated proxy by taking two thirds of the cores. So while the cores are busy a worker pauses
+        // before an exchange captured from the proxy, briefly while the queue is short (a couple of hundred audits
+        // a second per worker at most), up to MaxHold once it is backed up. Direct audits from the API wait only
+        // for a backed-up queue: with no proxied traffic the busy cores are likely their own.
+        var queueShort = queue.Depth < queue.Capacity / 2;
+        if (queueShort && !queue.NextIsCaptured)
+        {
+            return;
+        }
+
+        var maxHold = queueShort ? ShortQueuePause : options.Value.MaxHold;
         try
         {
             await capacity.WaitForSpareCapacityAsync(maxHold, _draining.Token);

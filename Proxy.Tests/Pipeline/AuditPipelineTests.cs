@@ -97,7 +97,7 @@ public sealed class AuditPipelineTests
     }
 
     [Fact]
-    public async Task ProxyNeedsTheCores_ShortQueue_PausesOneProbeIntervalNotMaxHold()
+    public async Task ProxyNeedsTheCores_ShortQueue_PausesOneProbeIntervalBeforeACapturedExchange()
     {
         // Capacity 10, one job: audits keep up, but while the cores are busy a worker still pauses, briefly: a cheap
         // audit that keeps up can take the cores as well as a slow one (the fake clock would never end a MaxHold).
@@ -107,7 +107,7 @@ public sealed class AuditPipelineTests
         SpareCapacityGateTests.Feed(pipeline.Capacity, TimeSpan.FromMilliseconds(5));
         await pipeline.StartAsync();
 
-        pipeline.EnqueueDirect("short");
+        Assert.True(pipeline.EnqueueCaptured("short"));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pipeline.Clients.NextAsync(TimeSpan.FromMilliseconds(300)));
         Assert.Equal(1, pipeline.Capacity.Holds);
 
@@ -123,6 +123,23 @@ public sealed class AuditPipelineTests
         Assert.True(clock.GetUtcNow() - clock.Start < TimeSpan.FromSeconds(1));
         Assert.True(pipeline.Capacity.IsBusy);
         Assert.Equal("short", (await pipeline.Clients.NextAsync<AuditCompleteEvent>()).RequestId);
+    }
+
+    [Fact]
+    public async Task ProxyNeedsTheCores_ShortQueueOfDirectAudits_NotPaused()
+    {
+        // With no proxied exchange waiting, the busy cores are likely the audits' own (the fake clock never moves).
+        await using var pipeline = new PipelineHarness(o => o.MaxHold = TimeSpan.FromMinutes(1), new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
+        pipeline.EngineAnswers(Completed("direct"));
+        SpareCapacityGateTests.Feed(pipeline.Capacity, TimeSpan.FromMilliseconds(5));
+        await pipeline.StartAsync();
+
+        pipeline.EnqueueDirect("direct");
+
+        await pipeline.Clients.NextAsync<AuditStartedEvent>();
+        Assert.Equal("direct", (await pipeline.Clients.NextAsync<AuditCompleteEvent>()).RequestId);
+        Assert.True(pipeline.Capacity.IsBusy);
+        Assert.Equal(0, pipeline.Capacity.Holds);
     }
 
     [Fact]

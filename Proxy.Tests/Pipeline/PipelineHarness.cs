@@ -1,3 +1,4 @@
+using TruthTable.Core.Capture;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -75,6 +76,23 @@ internal sealed class PipelineHarness : IAsyncDisposable
         Queue.TryEnqueue(AuditJob.ForDirectAudit(requestId,
             new AuditableExchange("test-model", "What is the capital of France?", answer, [new ContextSnippet("d1", "Paris is the capital of France.")]),
             TimeProvider.System.GetTimestamp()));
+
+    /// <summary>Enqueues a chat completion as the proxy captures it (JSON request and response).</summary>
+    public bool EnqueueCaptured(string requestId)
+    {
+        static CaptureBuffer Body(string json)
+        {
+            var buffer = new CaptureBuffer(64 * 1024);
+            buffer.Append(System.Text.Encoding.UTF8.GetBytes(json));
+            return buffer;
+        }
+
+        var exchange = new CapturedExchange(requestId, "/v1/chat/completions", 200, "application/json", null, null,
+            Body("""{"model":"test-model","messages":[{"role":"system","content":"Paris is the capital of France."},{"role":"user","content":"What is the capital of France?"}]}"""),
+            Body("""{"choices":[{"message":{"role":"assistant","content":"Paris is the capital of France."}}]}"""),
+            CaptureCompletion.Complete);
+        return Queue.TryEnqueue(AuditJob.ForCapture(exchange, TimeProvider.System.GetTimestamp()));
+    }
 
     public void EngineAnswers(AuditResult result)
     {
