@@ -31,7 +31,8 @@ public static class EmbeddedEngineRegistration
         if (options.InProcess)
         {
             // The pipeline's client calls the service directly, on the engine's own threads (one per audit worker);
-            // the gRPC endpoint stays up for other clients.
+            // the gRPC endpoint stays up for other clients. Replaces AddAuditPipeline's loopback client, so it must
+            // come after it (EmbeddedEngineTransportTests fails otherwise).
             builder.Services.AddSingleton(sp => new EngineThreads(sp.GetRequiredService<IOptions<AuditOptions>>().Value.Workers));
             builder.Services.Replace(ServiceDescriptor.Singleton(sp => new AuditService.AuditServiceClient(
                 new InProcessCallInvoker(

@@ -32,13 +32,13 @@ internal sealed class InProcessServerCallContext : ServerCallContext, IDisposabl
         _callerToken = options.CancellationToken;
         _timeProvider = timeProvider;
 
-        var untilDeadline = _deadline == DateTime.MaxValue ? Timeout.InfiniteTimeSpan : _deadline - timeProvider.GetUtcNow().UtcDateTime;
-        if (untilDeadline == Timeout.InfiniteTimeSpan)
+        if (_deadline == DateTime.MaxValue)
         {
             _token = _callerToken;
             return;
         }
 
+        var untilDeadline = _deadline - timeProvider.GetUtcNow().UtcDateTime;
         _deadlineSource = new CancellationTokenSource(untilDeadline > TimeSpan.Zero ? untilDeadline : TimeSpan.Zero, timeProvider);
         if (_callerToken.CanBeCanceled)
         {
