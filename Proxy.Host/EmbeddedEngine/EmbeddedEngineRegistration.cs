@@ -37,9 +37,9 @@ public static class EmbeddedEngineRegistration
             builder.Services.Replace(ServiceDescriptor.Singleton(sp => new AuditService.AuditServiceClient(
                 new InProcessCallInvoker(
                     binder => AuditService.BindService(binder, sp.GetRequiredService<EmbeddedAuditService>()),
+                    sp.GetRequiredService<EngineThreads>(),
                     sp.GetRequiredService<TimeProvider>(),
-                    sp.GetRequiredService<ILogger<InProcessCallInvoker>>(),
-                    sp.GetRequiredService<EngineThreads>()))));
+                    sp.GetRequiredService<ILogger<InProcessCallInvoker>>()))));
         }
 
         builder.AddListenEndpoint(options.Url, HttpProtocols.Http2);

@@ -20,19 +20,19 @@ public sealed partial class InProcessCallInvoker : CallInvoker
     private readonly Dictionary<string, Delegate> _handlers;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly EngineThreads? _threads;
+    private readonly EngineThreads _threads;
 
     /// <param name="bindService">The generated <c>BindService(ServiceBinderBase, TServiceBase)</c>, applied to the service.</param>
-    /// <param name="threads">Where the handlers run; null: on the caller's thread.</param>
+    /// <param name="threads">Where the handlers run: never on the caller's pool thread (see <see cref="EngineThreads"/>).</param>
     public InProcessCallInvoker(
-        Action<ServiceBinderBase> bindService, TimeProvider timeProvider, ILogger<InProcessCallInvoker> logger, EngineThreads? threads = null)
+        Action<ServiceBinderBase> bindService, EngineThreads threads, TimeProvider timeProvider, ILogger<InProcessCallInvoker> logger)
     {
-        _logger = logger;
-        _threads = threads;
         var binder = new UnaryHandlerBinder();
         bindService(binder);
         _handlers = binder.Handlers;
+        _threads = threads;
         _timeProvider = timeProvider;
+        _logger = logger;
     }
 
     public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(
@@ -87,9 +87,7 @@ public sealed partial class InProcessCallInvoker : CallInvoker
         try
         {
             var unary = (UnaryServerMethod<TRequest, TResponse>)handler;
-            var response = _threads is null
-                ? await unary(request, context)
-                : await _threads.RunAsync(() => unary(request, context));
+            var response = await _threads.RunAsync(() => unary(request, context));
             context.Succeed();
             return response;
         }
