@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace TruthTable.Host.EmbeddedEngine;
 
 /// <summary>
@@ -9,9 +7,15 @@ namespace TruthTable.Host.EmbeddedEngine;
 /// 7–11 ms over loopback gRPC, where Kestrel's I/O kept the pool moving). One thread per audit worker: the workers
 /// bound how many calls wait here. The caller continues on the thread pool, not on these threads.
 /// </summary>
+/// <remarks>
+/// An idle thread sleeps in <see cref="Monitor.Wait(object)"/>, which blocks at once. A BlockingCollection's take
+/// spins before it blocks (SemaphoreSlim), and after each of 1,000 short audits a second that spinning was 12 % of the
+/// process's CPU samples, more than the engine's own work.
+/// </remarks>
 public sealed class EngineThreads : IDisposable
 {
-    private readonly BlockingCollection<Action> _work = new();
+    private readonly Queue<Action> _work = new();
+    private bool _disposed;
 
     public EngineThreads(int count)
     {
@@ -26,7 +30,7 @@ public sealed class EngineThreads : IDisposable
     public Task<T> RunAsync<T>(Func<Task<T>> work)
     {
         var outcome = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _work.Add(async () =>
+        Enqueue(async () =>
         {
             try
             {
@@ -40,14 +44,50 @@ public sealed class EngineThreads : IDisposable
         return outcome.Task;
     }
 
+    private void Enqueue(Action work)
+    {
+        lock (_work)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _work.Enqueue(work);
+            Monitor.Pulse(_work);
+        }
+    }
+
     private void Run()
     {
-        foreach (var work in _work.GetConsumingEnumerable())
+        while (TakeNext() is { } work)
         {
             work();
         }
     }
 
+    /// <summary>The next work item, waiting for one; null once disposed and drained.</summary>
+    private Action? TakeNext()
+    {
+        lock (_work)
+        {
+            while (_work.Count == 0)
+            {
+                if (_disposed)
+                {
+                    return null;
+                }
+
+                Monitor.Wait(_work);
+            }
+
+            return _work.Dequeue();
+        }
+    }
+
     /// <summary>The threads end once what was queued has run; later calls throw.</summary>
-    public void Dispose() => _work.CompleteAdding();
+    public void Dispose()
+    {
+        lock (_work)
+        {
+            _disposed = true;
+            Monitor.PulseAll(_work);
+        }
+    }
 }
