@@ -21,7 +21,7 @@ public static class FixedRateRun
         // Warm-up at the same rate for a second, not recorded.
         await DriveAsync(client, url, shape, rate, Math.Min(2, seconds), null);
         var latencies = new double[(int)(rate * seconds)];
-        var result = await DriveAsync(client, url, shape, rate, seconds, latencies);
+        var result = await DriveAsync(client, url, shape, rate, seconds, latencies, options.Get("latencies-out", ""));
         var p = new Percentiles(latencies.Take(result.Completed));
         Console.WriteLine(JsonSerializer.Serialize(new
         {
@@ -44,7 +44,12 @@ public static class FixedRateRun
 
     private sealed record DriveResult(int Completed, int Errors, double Elapsed);
 
-    private static async Task<DriveResult> DriveAsync(HttpClient client, Uri url, string shape, double rate, double seconds, double[]? latencies)
+    /// <param name="latenciesOut">
+    /// Where to write every request's latency in ms, one line each in the order they were due (request i due at
+    /// i / rate; 0 for a failed one): a stall shows as a run of lines falling by 1000 / rate ms each.
+    /// </param>
+    private static async Task<DriveResult> DriveAsync(
+        HttpClient client, Uri url, string shape, double rate, double seconds, double[]? latencies, string latenciesOut = "")
     {
         var total = (int)(rate * seconds);
         var ticksPerRequest = Stopwatch.Frequency / rate;
@@ -66,6 +71,11 @@ public static class FixedRateRun
         // Keep the latencies of completed requests at the front for the percentiles.
         if (latencies is not null)
         {
+            if (latenciesOut.Length > 0)
+            {
+                await File.WriteAllLinesAsync(latenciesOut, latencies.Select(l => l.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)));
+            }
+
             var kept = latencies.Where(l => l > 0).ToArray();
             Array.Clear(latencies);
             kept.CopyTo(latencies, 0);
