@@ -55,4 +55,64 @@ public sealed class EmbeddedResultStoreTests
         Assert.Null(store.Find("r0"));
         Assert.NotNull(store.Find("r9"));
     }
+
+    [Fact]
+    public void Add_ResultsOverManyChunks_EachFoundWhole()
+    {
+        var store = new EmbeddedResultStore(Options.Create(new EmbeddedEngineOptions()));
+        var added = Enumerable.Range(0, 2_000).Select(i => Result($"r{i}", traceLength: 900 + i % 300)).ToList();
+
+        foreach (var result in added)
+        {
+            store.Add(result);
+        }
+
+        Assert.True(store.ChunkCount > 1, $"{store.ChunkCount} chunk(s)");
+        Assert.All(added, result => Assert.Equal(result, store.Find(result.AuditId)));
+        Assert.Equal(2_000, store.Count);
+    }
+
+    [Fact]
+    public void Add_LongRunOverCount_OldChunksLetGoAndTheRecentStayReadable()
+    {
+        var store = new EmbeddedResultStore(Options.Create(new EmbeddedEngineOptions { ResultCacheSize = 100 }));
+
+        for (var i = 0; i < 20_000; i++)
+        {
+            store.Add(Result($"r{i}", traceLength: 1_000)); // 20 MB in all, 100 KB kept
+        }
+
+        Assert.Equal(100, store.Count);
+        Assert.InRange(store.ChunkCount, 1, 2);
+        Assert.Null(store.Find("r19899"));
+        Assert.Equal(Result("r19900", traceLength: 1_000), store.Find("r19900"));
+        Assert.Equal(Result("r19999", traceLength: 1_000), store.Find("r19999"));
+    }
+
+    [Fact]
+    public void Add_ResultLargerThanAChunk_KeptAndFound()
+    {
+        var store = new EmbeddedResultStore(Options.Create(new EmbeddedEngineOptions()));
+        var large = Result("large", traceLength: EmbeddedResultStore.ChunkSize * 2);
+
+        store.Add(Result("small-before"));
+        store.Add(large);
+        store.Add(Result("small-after"));
+
+        Assert.Equal(large, store.Find("large"));
+        Assert.Equal(Result("small-before"), store.Find("small-before"));
+        Assert.Equal(Result("small-after"), store.Find("small-after"));
+    }
+
+    [Fact]
+    public void Add_SameAuditIdTwice_FirstKept()
+    {
+        var store = new EmbeddedResultStore(Options.Create(new EmbeddedEngineOptions()));
+
+        store.Add(Result("a", traceLength: 5));
+        store.Add(Result("a", traceLength: 7));
+
+        Assert.Equal(Result("a", traceLength: 5), store.Find("a"));
+        Assert.Equal(1, store.Count);
+    }
 }
