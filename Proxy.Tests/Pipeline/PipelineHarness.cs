@@ -1,4 +1,3 @@
-using TruthTable.Core.Capture;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -6,6 +5,7 @@ using Moq;
 using TruthTable.Audit.V1;
 using TruthTable.Contracts;
 using TruthTable.Core.Auditing;
+using TruthTable.Core.Capture;
 using TruthTable.Core.Configuration;
 using TruthTable.Core.Events;
 using TruthTable.Core.Extraction;
