@@ -42,9 +42,10 @@ public class HotPathBenchmarks
             await context.Response.Body.WriteAsync(BenchResponses.SmallBody);
         };
         var proxyOptions = Options.Create(new ProxyOptions { Upstream = new Uri("http://127.0.0.1:1") });
-        var queue = new AuditQueue(Options.Create(new AuditOptions { QueueCapacity = 1000 }), new AuditEventBroadcaster([]), TimeProvider.System);
+        var auditOptions = Options.Create(new AuditOptions { QueueCapacity = 1000 });
+        var queue = new AuditQueue(auditOptions, new AuditEventBroadcaster([]), TimeProvider.System);
         _jobs = (ChannelReader<AuditJob>)typeof(AuditQueue).GetProperty("Reader", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(queue)!;
-        var capture = new ExchangeCaptureMiddleware(_forward, queue, proxyOptions, TimeProvider.System);
+        var capture = new ExchangeCaptureMiddleware(_forward, queue, new CaptureBufferPool(auditOptions), proxyOptions, TimeProvider.System);
         _withRequestIds = new RequestIdMiddleware(_forward, NullLogger<RequestIdMiddleware>.Instance).InvokeAsync;
         _withCapture = new RequestIdMiddleware(capture.InvokeAsync, NullLogger<RequestIdMiddleware>.Instance).InvokeAsync;
     }
