@@ -5,9 +5,11 @@ internal sealed class AnalyzedText
 {
     private readonly HashSet<string> _termKeys;
 
+    /// <param name="termKeys">The keys of <paramref name="terms"/> as a set, kept as given.</param>
     public AnalyzedText(
         string text,
         IReadOnlyList<Term> terms,
+        HashSet<string> termKeys,
         IReadOnlyList<string[]> entityRuns,
         int negationCount,
         IReadOnlySet<string> negatedTermKeys,
@@ -19,11 +21,7 @@ internal sealed class AnalyzedText
         NegationCount = negationCount;
         NegatedTermKeys = negatedTermKeys;
         AllStems = allStems;
-        _termKeys = new HashSet<string>(terms.Count, StringComparer.Ordinal);
-        foreach (var term in terms)
-        {
-            _termKeys.Add(term.Key);
-        }
+        _termKeys = termKeys;
     }
 
     public string Text { get; }

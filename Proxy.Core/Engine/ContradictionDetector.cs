@@ -84,8 +84,20 @@ internal sealed class ContradictionDetector(TermExtractor extractor)
             }
         }
 
-        var extra = Unmentioned(clause.Terms, claim, TermKind.Entity).Where(x => !AnyRunMateMentioned(clause, x, claim));
-        var aligned = extra.Where(x => missing.Any(m => AreAligned(claim, m, clause, x))).ToList();
+        if (missing.Count == 0)
+        {
+            return null;
+        }
+
+        var aligned = new List<Term>();
+        foreach (var extra in Unmentioned(clause.Terms, claim, TermKind.Entity))
+        {
+            if (!AnyRunMateMentioned(clause, extra, claim) && missing.Any(m => AreAligned(claim, m, clause, extra)))
+            {
+                aligned.Add(extra);
+            }
+        }
+
         if (aligned.Count == 0)
         {
             return null;

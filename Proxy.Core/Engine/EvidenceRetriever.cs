@@ -109,5 +109,6 @@ internal sealed class EvidenceRetriever
     private double Rarity(string key) =>
         Math.Log(1.0 + (_sentences.Count + 1.0) / (_documentFrequency.GetValueOrDefault(key) + 1.0));
 
-    private static string PrefixOf(string key) => key.Length > IndexPrefixLength ? key[..IndexPrefixLength] : key;
+    private static string PrefixOf(string key) =>
+        key.Length > IndexPrefixLength ? WordTable.Intern(key.AsSpan(0, IndexPrefixLength)) : key;
 }

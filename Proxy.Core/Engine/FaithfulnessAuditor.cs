@@ -19,7 +19,7 @@ public sealed class FaithfulnessAuditor
     {
         ArgumentNullException.ThrowIfNull(context);
         cancellationToken.ThrowIfCancellationRequested();
-        var timings = new Dictionary<string, long>(StringComparer.Ordinal);
+        var timings = new Dictionary<string, long>(4, StringComparer.Ordinal);
 
         // Callers outside nullable-aware code (gRPC mapping, tests) may still pass null.
         answer ??= string.Empty;

@@ -13,9 +13,10 @@ internal sealed class LowercaseVocabulary
     public static LowercaseVocabulary From(IEnumerable<string> texts)
     {
         var vocabulary = new LowercaseVocabulary();
+        var tokens = new List<Token>(64);
         foreach (var text in texts)
         {
-            foreach (var token in WordTokenizer.Tokenize(text))
+            foreach (var token in WordTokenizer.Tokenize(text, tokens))
             {
                 if (token.Shape == TokenShape.Word && char.IsLower(token.Text[0]))
                 {

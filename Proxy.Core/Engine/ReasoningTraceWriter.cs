@@ -6,6 +6,12 @@ namespace TruthTable.Core.Engine;
 /// <summary>Writes the human-readable account of an audit that ends up in <see cref="FaithfulnessReport.ReasoningTrace"/>.</summary>
 internal static class ReasoningTraceWriter
 {
+    // One builder per thread, reused while a trace fits: the embedded engine shares the proxy's heap.
+    private const int MaxKeptCapacity = 16 * 1024;
+
+    [ThreadStatic]
+    private static StringBuilder? t_builder;
+
     public static string NothingToAudit() =>
         "The answer is empty or states nothing checkable: there was nothing to audit. Score 0.00, grade F.";
 
@@ -17,7 +23,9 @@ internal static class ReasoningTraceWriter
         string grade,
         bool hallucinationDetected)
     {
-        var trace = new StringBuilder();
+        var trace = t_builder ?? new StringBuilder(1024);
+        t_builder = null;
+        trace.Clear();
         trace.Append(CultureInfo.InvariantCulture, $"Extracted {claims.Count} claim(s) from the answer. ");
         if (documentCount == 0)
         {
@@ -45,9 +53,23 @@ internal static class ReasoningTraceWriter
         trace.Append(hallucinationDetected
             ? "Hallucination detected: at least one claim is unsupported or contradicted by the context."
             : "No hallucination detected.");
-        return trace.ToString();
+        var text = trace.ToString();
+        if (trace.Capacity <= MaxKeptCapacity)
+        {
+            t_builder = trace;
+        }
+
+        return text;
     }
 
-    private static int Count(IReadOnlyList<ClaimAssessment> claims, ClaimVerdict verdict) =>
-        claims.Count(c => c.Verdict == verdict);
+    private static int Count(IReadOnlyList<ClaimAssessment> claims, ClaimVerdict verdict)
+    {
+        var count = 0;
+        for (var i = 0; i < claims.Count; i++)
+        {
+            count += claims[i].Verdict == verdict ? 1 : 0;
+        }
+
+        return count;
+    }
 }

@@ -1,8 +1,15 @@
 namespace TruthTable.Core.Engine;
 
-/// <summary>Turns a sentence, clause or claim into an <see cref="AnalyzedText"/>.</summary>
+/// <summary>
+/// Turns a sentence, clause or claim into an <see cref="AnalyzedText"/>. One instance per audit: it reuses one
+/// token list across the texts it analyses, so it is not for concurrent use.
+/// </summary>
 internal sealed class TermExtractor(LowercaseVocabulary vocabulary)
 {
+    private static readonly IReadOnlySet<string> NoKeys = new HashSet<string>();
+
+    private readonly List<Token> _tokens = [];
+
     private static readonly HashSet<string> NegationWords = new(StringComparer.Ordinal)
     {
         // "nor" is absent on purpose: "neither X nor Y" is one denial, and parity would cancel a second one.
@@ -30,33 +37,33 @@ internal sealed class TermExtractor(LowercaseVocabulary vocabulary)
 
     public AnalyzedText Analyze(string text)
     {
-        var tokens = WordTokenizer.Tokenize(text);
+        var tokens = WordTokenizer.Tokenize(text, _tokens);
         var terms = new List<Term>(tokens.Count);
-        var seenKeys = new HashSet<string>(StringComparer.Ordinal);
-        var entityRuns = new List<string[]>();
-        var currentRun = new List<string>();
-        var allStems = new HashSet<string>(StringComparer.Ordinal);
+        var termKeys = new HashSet<string>(tokens.Count, StringComparer.Ordinal);
+        List<string[]>? entityRuns = null;
+        List<string>? currentRun = null;
+        var allStems = new HashSet<string>(tokens.Count, StringComparer.Ordinal);
         var negations = 0;
-        var negatedKeys = new HashSet<string>(StringComparer.Ordinal);
+        HashSet<string>? negatedKeys = null;
 
         for (var i = 0; i < tokens.Count; i++)
         {
             var token = tokens[i];
-            var lower = token.Text.ToLowerInvariant();
+            var lower = WordTable.Lower(token.Text);
             var term = ToTerm(token, lower);
 
             if (term is { Kind: TermKind.Entity })
             {
-                currentRun.Add(term.Value.Key);
+                (currentRun ??= []).Add(term.Value.Key);
             }
             else
             {
-                CloseRun(currentRun, entityRuns);
+                CloseRun(currentRun, ref entityRuns);
             }
 
             if (token.Shape == TokenShape.Word)
             {
-                allStems.Add(LightStemmer.Stem(lower));
+                allStems.Add(WordTable.Stem(lower));
                 if (IsNegation(lower))
                 {
                     if (!IsCancelled(tokens, i))
@@ -73,7 +80,7 @@ internal sealed class TermExtractor(LowercaseVocabulary vocabulary)
                 continue;
             }
 
-            if (!seenKeys.Add(content.Key))
+            if (!termKeys.Add(content.Key))
             {
                 continue;
             }
@@ -84,12 +91,13 @@ internal sealed class TermExtractor(LowercaseVocabulary vocabulary)
             // asserted before it: in "Python 3 is not compatible with Python 2" the denial is not about Python.
             if (negations > 0)
             {
-                negatedKeys.Add(content.Key);
+                (negatedKeys ??= new HashSet<string>(StringComparer.Ordinal)).Add(content.Key);
             }
         }
 
-        CloseRun(currentRun, entityRuns);
-        return new AnalyzedText(text, terms, entityRuns, negations, negatedKeys, allStems);
+        CloseRun(currentRun, ref entityRuns);
+        return new AnalyzedText(text, terms, termKeys, (IReadOnlyList<string[]>?)entityRuns ?? [], negations,
+            (IReadOnlySet<string>?)negatedKeys ?? NoKeys, allStems);
     }
 
     private Term? ToTerm(Token token, string lower)
@@ -129,7 +137,7 @@ internal sealed class TermExtractor(LowercaseVocabulary vocabulary)
         }
 
         var kind = IsProperNoun(token, lower) ? TermKind.Entity : TermKind.Word;
-        return new Term(LightStemmer.Stem(lower), token.Text, kind);
+        return new Term(WordTable.Stem(lower), token.Text, kind);
     }
 
     private bool IsProperNoun(Token token, string lower)
@@ -174,7 +182,7 @@ internal sealed class TermExtractor(LowercaseVocabulary vocabulary)
         // Look past one auxiliary: "must not exceed", "no more than".
         for (var j = negationIndex + 1; j < tokens.Count && j <= negationIndex + 2; j++)
         {
-            var next = LightStemmer.Stem(tokens[j].Text.ToLowerInvariant());
+            var next = WordTable.Stem(WordTable.Lower(tokens[j].Text));
             if (WordsThatCancelANegation.Contains(next))
             {
                 return true;
@@ -184,11 +192,11 @@ internal sealed class TermExtractor(LowercaseVocabulary vocabulary)
         return false;
     }
 
-    private static void CloseRun(List<string> currentRun, List<string[]> runs)
+    private static void CloseRun(List<string>? currentRun, ref List<string[]>? runs)
     {
-        if (currentRun.Count > 0)
+        if (currentRun is { Count: > 0 })
         {
-            runs.Add([.. currentRun]);
+            (runs ??= []).Add([.. currentRun]);
             currentRun.Clear();
         }
     }

@@ -1,14 +1,19 @@
 using System.Globalization;
-using System.Text;
 
 namespace TruthTable.Core.Engine;
 
 /// <summary>Splits one sentence or clause into word, number and identifier tokens.</summary>
 internal static class WordTokenizer
 {
-    public static List<Token> Tokenize(string text)
+    // Longer tokens are normalised in a heap buffer; they are rare enough not to matter.
+    private const int MaxStackToken = 128;
+
+    public static List<Token> Tokenize(string text) => Tokenize(text, new List<Token>(text.Length / 5));
+
+    /// <summary>Tokenises into <paramref name="tokens"/>, cleared first, so a caller can reuse one list.</summary>
+    public static List<Token> Tokenize(string text, List<Token> tokens)
     {
-        var tokens = new List<Token>(text.Length / 5);
+        tokens.Clear();
         var i = 0;
         while (i < text.Length)
         {
@@ -93,13 +98,16 @@ internal static class WordTokenizer
             return new Token(number, TokenShape.Number, isFirst, isFollowedByComma);
         }
 
-        var text = raw.ToString().Replace('\u2019', '\'');
-        if (text.EndsWith("'s", StringComparison.OrdinalIgnoreCase))
+        Span<char> normalized = raw.Length <= MaxStackToken ? stackalloc char[raw.Length] : new char[raw.Length];
+        raw.CopyTo(normalized);
+        normalized.Replace('\u2019', '\'');
+        ReadOnlySpan<char> word = normalized;
+        if (word.EndsWith("'s", StringComparison.OrdinalIgnoreCase))
         {
-            text = text[..^2];
+            word = word[..^2];
         }
 
-        return new Token(text, hasDigit ? TokenShape.Identifier : TokenShape.Word, isFirst, isFollowedByComma);
+        return new Token(WordTable.Intern(word), hasDigit ? TokenShape.Identifier : TokenShape.Word, isFirst, isFollowedByComma);
     }
 
     // "21st" is the ordinal "#21" (as "first" is "#1"); in "1990s" the number is the fact and the "s" grammar.
@@ -111,14 +119,14 @@ internal static class WordTokenizer
             digits++;
         }
 
-        var suffix = raw[digits..].ToString().ToLowerInvariant();
-        if (digits > 0 && suffix is "st" or "nd" or "rd" or "th")
+        var suffix = raw[digits..];
+        if (digits > 0 && (IsSuffix(suffix, "st") || IsSuffix(suffix, "nd") || IsSuffix(suffix, "rd") || IsSuffix(suffix, "th")))
         {
             number = "#" + CanonicalNumber(raw[..digits]);
             return true;
         }
 
-        if (digits > 0 && suffix == "s")
+        if (digits > 0 && IsSuffix(suffix, "s"))
         {
             number = CanonicalNumber(raw[..digits]);
             return true;
@@ -128,24 +136,31 @@ internal static class WordTokenizer
         return false;
     }
 
+    private static bool IsSuffix(ReadOnlySpan<char> suffix, string expected) =>
+        suffix.Equals(expected, StringComparison.OrdinalIgnoreCase);
+
     private static string CanonicalNumber(ReadOnlySpan<char> raw)
     {
-        var builder = new StringBuilder(raw.Length);
+        Span<char> digits = raw.Length <= MaxStackToken ? stackalloc char[raw.Length] : new char[raw.Length];
+        var length = 0;
         foreach (var c in raw)
         {
             if (c != ',')
             {
-                builder.Append(c);
+                digits[length++] = c;
             }
         }
 
-        var text = builder.ToString();
+        ReadOnlySpan<char> text = digits[..length];
         if (text.Contains('.') && decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var value))
         {
             // "3.50" and "3.5" state the same quantity.
-            return value.ToString("0.############", CultureInfo.InvariantCulture);
+            Span<char> formatted = stackalloc char[64];
+            return value.TryFormat(formatted, out var written, "0.############", CultureInfo.InvariantCulture)
+                ? WordTable.Intern(formatted[..written])
+                : value.ToString("0.############", CultureInfo.InvariantCulture);
         }
 
-        return text.TrimStart('0') is { Length: > 0 } trimmed ? trimmed : "0";
+        return text.TrimStart('0') is { Length: > 0 } trimmed ? WordTable.Intern(trimmed) : "0";
     }
 }
