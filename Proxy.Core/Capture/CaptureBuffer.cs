@@ -8,6 +8,10 @@ namespace TruthTable.Core.Capture;
 /// (the tee), then one reader (the pipeline worker), which disposes it to return the segments to the pool.
 /// </summary>
 /// <remarks>
+/// The first segment is sized to the body when its length is known (<see cref="ExpectedLength"/>), and small
+/// (<see cref="SmallFirstSegment"/>) when it is not: a captured exchange holds its segments until its audit ends,
+/// and with the audit queue backed up a thousand small chat bodies in 16 KiB segments held 32 MiB, ran the pool
+/// dry and had the collector copy the new ones it allocated.
 /// The reader gets the body as one contiguous run (JSON and SSE parsers want one span): a body that spans several
 /// segments is joined once, off the request path, into one more pooled array, instead of the reader copying it
 /// into a new array of its own.
@@ -16,6 +20,9 @@ public sealed class CaptureBuffer : IDisposable
 {
     /// <summary>Size of the pooled segments a body is copied into.</summary>
     public const int SegmentSize = 16 * 1024;
+
+    /// <summary>Size of the first segment of a body of unknown length; the segments after it are full-sized.</summary>
+    public const int SmallFirstSegment = 1024;
 
     private readonly ArrayPool<byte> _pool;
     // Most bodies fit one segment: it is a field, and a list is only made for the segments after it.
@@ -34,6 +41,9 @@ public sealed class CaptureBuffer : IDisposable
     }
 
     public int Limit { get; }
+
+    /// <summary>The body's length if known (Content-Length), read when the first segment is rented.</summary>
+    public long? ExpectedLength { get; set; }
 
     /// <summary>Bytes kept (at most <see cref="Limit"/>).</summary>
     public long Length { get; private set; }
@@ -58,7 +68,7 @@ public sealed class CaptureBuffer : IDisposable
         {
             if (_last is null || _lastSegmentLength == _last.Length)
             {
-                _last = _pool.Rent(SegmentSize);
+                _last = _pool.Rent(_first is null ? FirstSegmentSize() : SegmentSize);
                 _lastSegmentLength = 0;
                 if (_first is null)
                 {
@@ -77,6 +87,12 @@ public sealed class CaptureBuffer : IDisposable
             _lastSegmentLength += count;
             Length += count;
         }
+    }
+
+    private int FirstSegmentSize()
+    {
+        var expected = ExpectedLength is long length and > 0 ? (int)Math.Min(length, SegmentSize) : SmallFirstSegment;
+        return Math.Min(expected, Limit);
     }
 
     /// <summary>The kept bytes as one segment, valid until the next <see cref="Append"/> or <see cref="Dispose"/>.</summary>

@@ -9,12 +9,13 @@ namespace TruthTable.Core.Capture;
 /// first byte of an exchange until its audit ends, so with the audit queue backed up there are more of them out at
 /// once than the shared pool keeps per size (32 per core): the rest were allocated and dropped, 16 KiB arrays
 /// living just long enough to be promoted, which is what makes a GC pause long. This pool keeps as many segments as
-/// the queue can hold exchanges (two each), up to <see cref="MaxPooledSegments"/>. Joined copies of bodies larger
-/// than one segment are rarer and come from the shared pool.
+/// the queue can hold exchanges (two each), up to <see cref="MaxPooledSegments"/> per size. First segments sized to a
+/// small body (<see cref="CaptureBuffer.ExpectedLength"/>) come from its smaller sizes. Joined copies of bodies
+/// larger than one segment are rarer and come from the shared pool.
 /// </summary>
 public sealed class CaptureBufferPool : ArrayPool<byte>
 {
-    /// <summary>At most 8 MiB kept pooled after a burst.</summary>
+    /// <summary>At most 8 MiB of full segments kept pooled after a burst (and as many small first segments).</summary>
     public const int MaxPooledSegments = 512;
 
     private readonly ArrayPool<byte> _segments;

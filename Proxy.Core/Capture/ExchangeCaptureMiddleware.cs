@@ -47,12 +47,12 @@ public sealed class ExchangeCaptureMiddleware(
             return;
         }
 
-        var requestCapture = new CaptureBuffer(_maxCaptureBytes, pool);
+        var requestCapture = new CaptureBuffer(_maxCaptureBytes, pool) { ExpectedLength = request.ContentLength };
         var responseCapture = new CaptureBuffer(_maxCaptureBytes, pool);
         var requestBody = request.Body;
         var responseBody = context.Response.Body;
         request.Body = new RequestBodyTee(requestBody, requestCapture);
-        context.Response.Body = new ResponseBodyTee(responseBody, responseCapture);
+        context.Response.Body = new ResponseBodyTee(responseBody, responseCapture, context.Response);
         var completion = CaptureCompletion.UpstreamFailed;
         try
         {

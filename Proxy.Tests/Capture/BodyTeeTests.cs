@@ -1,4 +1,5 @@
 using System.Buffers;
+using Microsoft.AspNetCore.Http;
 using TruthTable.Core.Capture;
 
 namespace TruthTable.Tests.Capture;
@@ -36,7 +37,7 @@ public sealed class BodyTeeTests
     {
         using var capture = new CaptureBuffer(1024);
         var inner = new MemoryStream();
-        var tee = new ResponseBodyTee(inner, capture);
+        var tee = new ResponseBodyTee(inner, capture, new DefaultHttpContext().Response);
         var shared = "data: one\n\n"u8.ToArray();
 
         await tee.WriteAsync(shared);
@@ -45,5 +46,20 @@ public sealed class BodyTeeTests
 
         Assert.Equal("data: one\n\ndata: two\n\n", System.Text.Encoding.UTF8.GetString(capture.AsSequence().ToArray()));
         Assert.Equal(capture.AsSequence().ToArray(), inner.ToArray());
+    }
+
+    [Fact]
+    public async Task ResponseBodyTee_FirstWrite_TakesTheResponsesContentLengthAsExpected()
+    {
+        using var capture = new CaptureBuffer(1024 * 1024);
+        var context = new DefaultHttpContext();
+        var tee = new ResponseBodyTee(new MemoryStream(), capture, context.Response);
+
+        context.Response.ContentLength = 300;
+        await tee.WriteAsync(new byte[100]);
+        context.Response.ContentLength = 9_000;
+        await tee.WriteAsync(new byte[100]);
+
+        Assert.Equal(300, capture.ExpectedLength);
     }
 }

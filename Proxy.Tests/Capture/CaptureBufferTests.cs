@@ -47,16 +47,95 @@ public sealed class CaptureBufferTests
     [Fact]
     public void Dispose_ReturnsEverySegmentToThePool()
     {
+        var rented = new List<byte[]>();
         var pool = new Mock<ArrayPool<byte>>();
-        pool.Setup(p => p.Rent(It.IsAny<int>())).Returns((int size) => new byte[size]);
+        pool.Setup(p => p.Rent(It.IsAny<int>())).Returns((int size) =>
+        {
+            rented.Add(new byte[size]);
+            return rented[^1];
+        });
         var buffer = new CaptureBuffer(100_000, pool.Object);
         buffer.Append(new byte[40_000]);
 
         buffer.Dispose();
         buffer.Dispose();
 
-        pool.Verify(p => p.Rent(It.IsAny<int>()), Times.Exactly(3));
-        pool.Verify(p => p.Return(It.IsAny<byte[]>(), It.IsAny<bool>()), Times.Exactly(3));
+        // 1 KiB first (length unknown), then 16 KiB segments.
+        Assert.Equal([CaptureBuffer.SmallFirstSegment, .. Enumerable.Repeat(CaptureBuffer.SegmentSize, 3)], rented.Select(r => r.Length));
+        foreach (var segment in rented)
+        {
+            pool.Verify(p => p.Return(It.Is<byte[]>(a => ReferenceEquals(a, segment)), It.IsAny<bool>()), Times.Once);
+        }
+    }
+
+    [Theory]
+    [InlineData(300L, 300)]
+    [InlineData(100_000L, CaptureBuffer.SegmentSize)]
+    [InlineData(null, CaptureBuffer.SmallFirstSegment)]
+    [InlineData(0L, CaptureBuffer.SmallFirstSegment)]
+    public void Append_FirstSegment_IsSizedToTheExpectedLength(long? expectedLength, int firstRent)
+    {
+        var rents = new List<int>();
+        var pool = new Mock<ArrayPool<byte>>();
+        pool.Setup(p => p.Rent(It.IsAny<int>())).Returns((int size) =>
+        {
+            rents.Add(size);
+            return new byte[size];
+        });
+        using var buffer = new CaptureBuffer(1024 * 1024, pool.Object) { ExpectedLength = expectedLength };
+
+        buffer.Append(new byte[10]);
+        buffer.Append(new byte[firstRent]);
+
+        // Once the first segment is full, the next ones are full-sized.
+        Assert.Equal([firstRent, CaptureBuffer.SegmentSize], rents);
+    }
+
+    [Fact]
+    public void Append_LimitBelowTheFirstSegment_RentsOnlyTheLimit()
+    {
+        var pool = new Mock<ArrayPool<byte>>();
+        pool.Setup(p => p.Rent(It.IsAny<int>())).Returns((int size) => new byte[size]);
+        using var buffer = new CaptureBuffer(100, pool.Object);
+
+        buffer.Append(new byte[500]);
+
+        pool.Verify(p => p.Rent(100), Times.Once);
+        Assert.Equal(100, buffer.Length);
+    }
+
+    [Fact]
+    public void Append_BodyLongerThanExpected_KeepsEveryByte()
+    {
+        var input = Enumerable.Range(0, 20_000).Select(i => (byte)(i * 11)).ToArray();
+        using var buffer = new CaptureBuffer(1024 * 1024) { ExpectedLength = 300 };
+
+        for (var offset = 0; offset < input.Length; offset += 250)
+        {
+            buffer.Append(input.AsSpan(offset, 250));
+        }
+
+        Assert.Equal(input, buffer.AsSequence().ToArray());
+    }
+
+    [Fact]
+    public void Append_SmallBodiesThroughTheCapturePool_HoldSmallSegments()
+    {
+        // A backed-up queue holds the captures of a thousand small exchanges at once.
+        var pool = new CaptureBufferPool(Microsoft.Extensions.Options.Options.Create(new TruthTable.Core.Configuration.AuditOptions()));
+        var held = Enumerable.Range(0, 1000).Select(_ =>
+        {
+            var buffer = new CaptureBuffer(1024 * 1024, pool) { ExpectedLength = 300 };
+            buffer.Append(new byte[300]);
+            return buffer;
+        }).ToList();
+
+        Assert.All(held, b => Assert.Equal(300, b.AsSequence().Length));
+        // The pool rounds 300 up to its 512-byte bucket, or a larger one nearby once that is empty; a 16 KiB
+        // segment each would hold 16 MiB here.
+        Assert.All(held, b => Assert.InRange(
+            System.Runtime.InteropServices.MemoryMarshal.TryGetArray(b.AsSequence().First, out var array) ? array.Array!.Length : -1, 512, 2048));
+        held.ForEach(b => b.Dispose());
     }
 
     [Fact]
@@ -84,7 +163,7 @@ public sealed class CaptureBufferTests
     {
         var pool = new Mock<ArrayPool<byte>>();
         pool.Setup(p => p.Rent(It.IsAny<int>())).Returns((int size) => new byte[size]);
-        using var buffer = new CaptureBuffer(100_000, pool.Object);
+        using var buffer = new CaptureBuffer(100_000, pool.Object) { ExpectedLength = 40_000 };
         buffer.Append(new byte[40_000]);
 
         buffer.AsSequence();
@@ -99,7 +178,7 @@ public sealed class CaptureBufferTests
     {
         var pool = new Mock<ArrayPool<byte>>();
         pool.Setup(p => p.Rent(It.IsAny<int>())).Returns((int size) => new byte[size]);
-        var buffer = new CaptureBuffer(100_000, pool.Object);
+        var buffer = new CaptureBuffer(100_000, pool.Object) { ExpectedLength = 40_000 };
         buffer.Append(new byte[40_000]);
         buffer.AsSequence();
 
