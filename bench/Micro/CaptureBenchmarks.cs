@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using System.Reflection;
 using BenchmarkDotNet.Attributes;
+using Microsoft.AspNetCore.Http;
 using TruthTable.Bench.FakeUpstream;
 using TruthTable.Core.Capture;
 
@@ -16,7 +17,8 @@ public class CaptureBenchmarks
 {
     private const int Chunks = BenchResponses.SseChunkCount;
     // The tees are internal; a compiled constructor call keeps reflection out of the measured allocations.
-    private static readonly Func<Stream, CaptureBuffer, Stream> NewResponseTee = Constructor("ResponseBodyTee");
+    // The response tee also reads the response's Content-Length (none here: an SSE stream).
+    private static readonly Func<Stream, CaptureBuffer, Stream> NewResponseTee = Constructor("ResponseBodyTee", new DefaultHttpContext().Response);
     private static readonly Func<Stream, CaptureBuffer, Stream> NewRequestTee = Constructor("RequestBodyTee");
 
     private byte[][] _chunks = [];
@@ -65,13 +67,16 @@ public class CaptureBenchmarks
         return buffer.Length;
     }
 
-    private static Func<Stream, CaptureBuffer, Stream> Constructor(string name)
+    private static Func<Stream, CaptureBuffer, Stream> Constructor(string name, HttpResponse? response = null)
     {
         var type = typeof(CaptureBuffer).Assembly.GetType("TruthTable.Core.Capture." + name, throwOnError: true)!;
-        var constructor = type.GetConstructor(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, [typeof(Stream), typeof(CaptureBuffer)])!;
+        Type[] parameters = response is null ? [typeof(Stream), typeof(CaptureBuffer)] : [typeof(Stream), typeof(CaptureBuffer), typeof(HttpResponse)];
+        var constructor = type.GetConstructor(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, parameters)
+            ?? throw new MissingMethodException(name, ".ctor");
         var inner = Expression.Parameter(typeof(Stream));
         var capture = Expression.Parameter(typeof(CaptureBuffer));
+        Expression[] arguments = response is null ? [inner, capture] : [inner, capture, Expression.Constant(response)];
         return Expression.Lambda<Func<Stream, CaptureBuffer, Stream>>(
-            Expression.Convert(Expression.New(constructor, inner, capture), typeof(Stream)), inner, capture).Compile();
+            Expression.Convert(Expression.New(constructor, arguments), typeof(Stream)), inner, capture).Compile();
     }
 }
