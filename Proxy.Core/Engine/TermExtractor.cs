@@ -1,14 +1,13 @@
 namespace TruthTable.Core.Engine;
 
-/// <summary>
-/// Turns a sentence, clause or claim into an <see cref="AnalyzedText"/>. One instance per audit: it reuses one
-/// token list across the texts it analyses, so it is not for concurrent use.
-/// </summary>
+/// <summary>Turns a sentence, clause or claim into an <see cref="AnalyzedText"/>. Safe for concurrent use.</summary>
 internal sealed class TermExtractor(LowercaseVocabulary vocabulary)
 {
     private static readonly IReadOnlySet<string> NoKeys = new HashSet<string>();
 
-    private readonly List<Token> _tokens = [];
+    // One token list per thread, reused across the texts it analyses (instances are shared: ClaimSplitter has one).
+    [ThreadStatic]
+    private static List<Token>? t_tokens;
 
     private static readonly HashSet<string> NegationWords = new(StringComparer.Ordinal)
     {
@@ -37,7 +36,8 @@ internal sealed class TermExtractor(LowercaseVocabulary vocabulary)
 
     public AnalyzedText Analyze(string text)
     {
-        var tokens = WordTokenizer.Tokenize(text, _tokens);
+        var tokens = WordTokenizer.Tokenize(text, t_tokens ?? []);
+        t_tokens = null; // taken while in use, so a nested call could not share it
         var terms = new List<Term>(tokens.Count);
         var termKeys = new HashSet<string>(tokens.Count, StringComparer.Ordinal);
         List<string[]>? entityRuns = null;
@@ -96,6 +96,7 @@ internal sealed class TermExtractor(LowercaseVocabulary vocabulary)
         }
 
         CloseRun(currentRun, ref entityRuns);
+        t_tokens = tokens;
         return new AnalyzedText(text, terms, termKeys, (IReadOnlyList<string[]>?)entityRuns ?? [], negations,
             (IReadOnlySet<string>?)negatedKeys ?? NoKeys, allStems);
     }
