@@ -83,8 +83,11 @@ stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
 truthtable() { # name, port, engine args...  (TT_ROOT picks another checkout's build)
   local name=$1 port=$2 root=${TT_ROOT:-$ROOT}; shift 2
+  # Each instance writes its own history file: with one shared file (the default path under the shared content
+  # root) an instance still committing its backlog could hold SQLite's write lock while the next target was measured,
+  # and each instance's retention trimmed the others' rows.
   start "$name" "$port" dotnet "$root/Proxy.Host/bin/Release/net10.0/Proxy.Host.dll" \
-    --Proxy:Upstream="http://127.0.0.1:$UPSTREAM" --Proxy:Url="http://127.0.0.1:$port" \
+    --Proxy:Upstream="http://127.0.0.1:$UPSTREAM" --Proxy:Url="http://127.0.0.1:$port" --History:Path="$OUT/history-$name.db" \
     --contentRoot "$root/Proxy.Host/bin/Release/net10.0" --Hub:StatsInterval=00:00:01 "$@"
 }
 
