@@ -5,7 +5,10 @@ internal sealed class TermExtractor(LowercaseVocabulary vocabulary)
 {
     private static readonly IReadOnlySet<string> NoKeys = new HashSet<string>();
 
-    // One token list per thread, reused across the texts it analyses (instances are shared: ClaimSplitter has one).
+    // One token list per thread, reused across the texts it analyses (instances are shared: ClaimSplitter has one);
+    // not kept after a very long text.
+    private const int MaxKeptTokens = 4096;
+
     [ThreadStatic]
     private static List<Token>? t_tokens;
 
@@ -96,7 +99,11 @@ internal sealed class TermExtractor(LowercaseVocabulary vocabulary)
         }
 
         CloseRun(currentRun, ref entityRuns);
-        t_tokens = tokens;
+        if (tokens.Capacity <= MaxKeptTokens)
+        {
+            t_tokens = tokens;
+        }
+
         return new AnalyzedText(text, terms, termKeys, (IReadOnlyList<string[]>?)entityRuns ?? [], negations,
             (IReadOnlySet<string>?)negatedKeys ?? NoKeys, allStems);
     }

@@ -136,8 +136,24 @@ internal static class WordTokenizer
         return false;
     }
 
-    private static bool IsSuffix(ReadOnlySpan<char> suffix, string expected) =>
-        suffix.Equals(expected, StringComparison.OrdinalIgnoreCase);
+    // The suffix lower-cased (invariant) equals the expected one, as a lower-cased string compared would.
+    private static bool IsSuffix(ReadOnlySpan<char> suffix, string expected)
+    {
+        if (suffix.Length != expected.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < suffix.Length; i++)
+        {
+            if (char.ToLowerInvariant(suffix[i]) != expected[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static string CanonicalNumber(ReadOnlySpan<char> raw)
     {
