@@ -12,8 +12,8 @@ internal static class WordTable
 {
     private const int MaxWords = 16_384;
 
-    // Words longer than this are lower-cased in a heap buffer; they are rare enough not to matter.
-    private const int MaxStackWord = 128;
+    /// <summary>Words up to this length are normalised in a stack buffer; longer ones are rare enough to allocate.</summary>
+    internal const int MaxStackWord = 128;
 
     [ThreadStatic]
     private static Dictionary<string, string>? t_words;

@@ -5,11 +5,6 @@ namespace TruthTable.Core.Engine;
 /// <summary>Splits one sentence or clause into word, number and identifier tokens.</summary>
 internal static class WordTokenizer
 {
-    // Longer tokens are normalised in a heap buffer; they are rare enough not to matter.
-    private const int MaxStackToken = 128;
-
-    public static List<Token> Tokenize(string text) => Tokenize(text, new List<Token>(text.Length / 5));
-
     /// <summary>Tokenises into <paramref name="tokens"/>, cleared first, so a caller can reuse one list.</summary>
     public static List<Token> Tokenize(string text, List<Token> tokens)
     {
@@ -98,7 +93,7 @@ internal static class WordTokenizer
             return new Token(number, TokenShape.Number, isFirst, isFollowedByComma);
         }
 
-        Span<char> normalized = raw.Length <= MaxStackToken ? stackalloc char[raw.Length] : new char[raw.Length];
+        Span<char> normalized = raw.Length <= WordTable.MaxStackWord ? stackalloc char[raw.Length] : new char[raw.Length];
         raw.CopyTo(normalized);
         normalized.Replace('\u2019', '\'');
         ReadOnlySpan<char> word = normalized;
@@ -157,7 +152,7 @@ internal static class WordTokenizer
 
     private static string CanonicalNumber(ReadOnlySpan<char> raw)
     {
-        Span<char> digits = raw.Length <= MaxStackToken ? stackalloc char[raw.Length] : new char[raw.Length];
+        Span<char> digits = raw.Length <= WordTable.MaxStackWord ? stackalloc char[raw.Length] : new char[raw.Length];
         var length = 0;
         foreach (var c in raw)
         {

@@ -74,13 +74,13 @@ public sealed class WordTableTests
     [Fact]
     public void Tokenize_ApostrophesPossessivesAndNumbers_ReadAsBefore()
     {
-        var tokens = WordTokenizer.Tokenize("Eiffel’s tower isn't the 1990s' 3.50, 007 or 21ST; ES2015 is.");
+        var tokens = WordTokenizer.Tokenize("Eiffel’s tower isn't the 1990s' 3.50, 007 or 21ST; ES2015 is.", []);
 
         Assert.Equal(["Eiffel", "tower", "isn't", "the", "1990", "3.5", "7", "or", "#21", "ES2015", "is"], tokens.Select(t => t.Text));
         Assert.Equal([TokenShape.Word, TokenShape.Number, TokenShape.Identifier],
             tokens.Where(t => t.Text is "tower" or "3.5" or "ES2015").Select(t => t.Shape));
         // An ordinal suffix counts as written in ASCII letters, either case ("21ſt" stays an identifier).
-        Assert.Equal(TokenShape.Identifier, Assert.Single(WordTokenizer.Tokenize("21ſt")).Shape);
+        Assert.Equal(TokenShape.Identifier, Assert.Single(WordTokenizer.Tokenize("21ſt", [])).Shape);
     }
 
     [Fact]
