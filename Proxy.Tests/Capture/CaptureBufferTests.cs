@@ -1,6 +1,9 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Options;
 using Moq;
 using TruthTable.Core.Capture;
+using TruthTable.Core.Configuration;
 
 namespace TruthTable.Tests.Capture;
 
@@ -122,7 +125,7 @@ public sealed class CaptureBufferTests
     public void Append_SmallBodiesThroughTheCapturePool_HoldSmallSegments()
     {
         // A backed-up queue holds the captures of a thousand small exchanges at once.
-        var pool = new CaptureBufferPool(Microsoft.Extensions.Options.Options.Create(new TruthTable.Core.Configuration.AuditOptions()));
+        var pool = new CaptureBufferPool(Options.Create(new AuditOptions()));
         var held = Enumerable.Range(0, 1000).Select(_ =>
         {
             var buffer = new CaptureBuffer(1024 * 1024, pool) { ExpectedLength = 300 };
@@ -134,7 +137,7 @@ public sealed class CaptureBufferTests
         // The pool rounds 300 up to its 512-byte bucket, or a larger one nearby once that is empty; a 16 KiB
         // segment each would hold 16 MiB here.
         Assert.All(held, b => Assert.InRange(
-            System.Runtime.InteropServices.MemoryMarshal.TryGetArray(b.AsSequence().First, out var array) ? array.Array!.Length : -1, 512, 2048));
+            MemoryMarshal.TryGetArray(b.AsSequence().First, out var array) ? array.Array!.Length : -1, 512, 2048));
         held.ForEach(b => b.Dispose());
     }
 
