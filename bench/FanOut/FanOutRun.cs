@@ -27,9 +27,11 @@ public static class FanOutRun
         var rssBefore = Rss(serverPid);
         var latencies = new double[(long)subscribers * audits + subscribers * 64];
         var received = 0L;
+        var failed = 0L; // AuditFailed for this run's audits: ended, not lost
         var warmupReceived = 0L;
         var mine = new System.Collections.Concurrent.ConcurrentDictionary<string, byte>();
         var connections = await FeedConnections.OpenManyAsync(url, subscribers, protocol == "messagepack", (c, _) =>
+        {
             c.On<CompleteStamp>(nameof(IAuditClient.AuditComplete), e =>
             {
                 var now = UnixMs();
@@ -44,7 +46,12 @@ public static class FanOutRun
                 {
                     latencies[slot] = now - e.Timestamp;
                 }
-            }), nameof(IAuditClient.AuditComplete));
+            });
+            c.On<FailedStamp>(nameof(IAuditClient.AuditFailed), e =>
+            {
+                Interlocked.Increment(ref mine.ContainsKey(e.RequestId) ? ref failed : ref warmupReceived);
+            });
+        }, nameof(IAuditClient.AuditComplete), nameof(IAuditClient.AuditFailed));
         await Task.Delay(TimeSpan.FromSeconds(3)); // let the server settle before reading its memory
         var rssConnected = Rss(serverPid);
 
@@ -70,7 +77,7 @@ public static class FanOutRun
             return id;
         }, () => Interlocked.Increment(ref posted));
         var expected = (long)posted * subscribers;
-        await WaitForDeliveryAsync(() => Interlocked.Read(ref received), expected);
+        await WaitForDeliveryAsync(() => Interlocked.Read(ref received) + Interlocked.Read(ref failed), expected);
 
         var sendSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         var serverCpu = CpuSeconds(serverPid) - serverCpuStart;
@@ -90,7 +97,8 @@ public static class FanOutRun
             posted,
             expected,
             received = count,
-            missing = expected - count,
+            failed = Interlocked.Read(ref failed),
+            missing = expected - count - Interlocked.Read(ref failed),
             p50 = Math.Round(p.At(50), 1),
             p90 = Math.Round(p.At(90), 1),
             p99 = Math.Round(p.At(99), 1),

@@ -67,5 +67,8 @@ public static class FeedConnections
 /// </summary>
 public sealed record CompleteStamp(string RequestId, long Timestamp);
 
+/// <summary>The one field of AuditFailedEvent the benchmark needs: whose audit ended without a result.</summary>
+public sealed record FailedStamp(string RequestId);
+
 /// <summary>An event the client reads past without keeping any field.</summary>
 public sealed record Ignored;
