@@ -83,6 +83,7 @@ public static class FanOutRun
         var serverCpu = CpuSeconds(serverPid) - serverCpuStart;
         var clientCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - clientCpuStart;
         var count = (int)Math.Min(Interlocked.Read(ref received), latencies.Length);
+        var failedCount = Interlocked.Read(ref failed); // read once, so failed + missing + received add up
         var p = new Percentiles(latencies.Take(count));
         await FeedConnections.CloseAllAsync(connections);
         Console.WriteLine(JsonSerializer.Serialize(new
@@ -97,8 +98,8 @@ public static class FanOutRun
             posted,
             expected,
             received = count,
-            failed = Interlocked.Read(ref failed),
-            missing = expected - count - Interlocked.Read(ref failed),
+            failed = failedCount,
+            missing = expected - count - failedCount,
             p50 = Math.Round(p.At(50), 1),
             p90 = Math.Round(p.At(90), 1),
             p99 = Math.Round(p.At(99), 1),
