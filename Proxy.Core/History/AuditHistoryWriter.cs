@@ -131,20 +131,17 @@ public sealed partial class AuditHistoryWriter(
 
     private async Task FillWithinWindowAsync(List<AuditRecord> batch, List<TaskCompletionSource> flushes, CancellationToken stoppingToken)
     {
-        using var window = new CancellationTokenSource(_options.BatchWindow, timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(window.Token, stoppingToken);
-        try
+        // Ends when the window is over (write what there is), the channel completes, or the host stops (the commit
+        // then sees the stopping token).
+        using var windowOver = new CancellationTokenSource();
+        var closed = Task.Delay(_options.BatchWindow, timeProvider, windowOver.Token);
+        while (batch.Count < _options.BatchSize && flushes.Count == 0 && await queue.Reader.WaitToReadUntilAsync(closed, stoppingToken))
         {
-            while (batch.Count < _options.BatchSize && flushes.Count == 0 && await queue.Reader.WaitToReadAsync(linked.Token))
-            {
-                Take(batch, flushes);
-                await InsertTakenAsync(batch, stoppingToken);
-            }
+            Take(batch, flushes);
+            await InsertTakenAsync(batch, stoppingToken);
         }
-        catch (OperationCanceledException) when (window.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
-        {
-            // The window is over: write what there is.
-        }
+
+        windowOver.Cancel(); // a full batch ends the window early: let its timer go
     }
 
     /// <summary>Takes queued outcomes up to a full batch; stops at a flush marker so the flush is answered promptly.</summary>

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using TruthTable.Contracts;
 using TruthTable.Core.Configuration;
 using TruthTable.Core.Events;
+using TruthTable.Core.Pipeline;
 
 namespace TruthTable.Core.Hub;
 
@@ -128,19 +129,14 @@ public sealed partial class SignalRAuditEventSink : BackgroundService, IAuditEve
             return;
         }
 
-        using var window = new CancellationTokenSource(BatchWindow, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(window.Token, stoppingToken);
-        try
+        // The window passing with nothing more, or the host stopping: send the one event.
+        using var windowOver = new CancellationTokenSource();
+        if (await _outbound.Reader.WaitToReadUntilAsync(Task.Delay(BatchWindow, _timeProvider, windowOver.Token), stoppingToken))
         {
-            if (await _outbound.Reader.WaitToReadAsync(linked.Token))
-            {
-                Drain(batch);
-            }
+            Drain(batch);
         }
-        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-        {
-            // The window passed with nothing more: send the one event.
-        }
+
+        windowOver.Cancel(); // company came before the window closed: let its timer go
     }
 
     private void Drain(List<AuditEventEnvelope> batch)
