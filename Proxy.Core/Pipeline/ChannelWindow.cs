@@ -12,13 +12,19 @@ namespace TruthTable.Core.Pipeline;
 public static class ChannelWindow
 {
     /// <summary>
-    /// True once an item can be read; false when <paramref name="windowClosed"/> completes first (in any state), or
-    /// when the channel is complete and empty, or <paramref name="cancellationToken"/> is cancelled. Never throws.
-    /// A wait the window outlasts stays registered with the channel and ends, unobserved, with its next item.
+    /// True once an item can be read; false when <paramref name="windowClosed"/> has completed or completes first (in
+    /// any state), when the channel is complete and empty, or when <paramref name="cancellationToken"/> is cancelled.
+    /// Never throws. A wait the window outlasts stays registered with the channel and ends, unobserved, with its next
+    /// item.
     /// </summary>
     public static async ValueTask<bool> WaitToReadUntilAsync<T>(
         this ChannelReader<T> reader, Task windowClosed, CancellationToken cancellationToken)
     {
+        if (windowClosed.IsCompleted)
+        {
+            return false; // as a cancelled wait did: a closed window takes no more, even if more is queued
+        }
+
         var wait = reader.WaitToReadAsync(cancellationToken);
         if (wait.IsCompleted)
         {

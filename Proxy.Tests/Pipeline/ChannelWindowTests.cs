@@ -70,6 +70,17 @@ public sealed class ChannelWindowTests
     }
 
     [Fact]
+    public async Task WaitToReadUntilAsync_WindowAlreadyClosed_FalseThoughAnItemIsQueued()
+    {
+        _channel.Writer.TryWrite(1);
+
+        var read = await _channel.Reader.WaitToReadUntilAsync(Task.CompletedTask, CancellationToken.None);
+
+        Assert.False(read);
+        Assert.True(_channel.Reader.TryRead(out _));
+    }
+
+    [Fact]
     public async Task WaitToReadUntilAsync_WindowCancelled_False()
     {
         using var windowOver = new CancellationTokenSource();
