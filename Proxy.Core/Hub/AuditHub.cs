@@ -16,11 +16,10 @@ public sealed class AuditHub(
     IAuditOutcomeLookup storedOutcomes,
     HubConnectionCounter connections,
     WatchedRequests watchedRequests,
+    FeedSubscribers feed,
     IHostApplicationLifetime lifetime)
     : Hub<IAuditClient>, IAuditHub
 {
-    public const string FeedGroup = "feed";
-
     /// <summary>Request subscriptions one connection may hold (a bound on per-connection state).</summary>
     public const int MaxWatchedRequestsPerConnection = 1000;
 
@@ -35,9 +34,9 @@ public sealed class AuditHub(
     /// </summary>
     public static string FeedWatcherGroup(string requestId) => "request-feed:" + requestId;
 
-    // Events go to the request's group and the feed group in one send. SignalR does not de-duplicate a connection
-    // that is in both, so a feed subscriber watches from FeedWatcherGroup instead of the request group while on the
-    // feed (and moves back when it leaves it). Invocations of one connection run one at a time, so this
+    // Events go to the request's group and to the feed. A connection in both would get them twice, so a feed
+    // subscriber watches from FeedWatcherGroup instead of the request group while on the feed (and moves back when it
+    // leaves it). Invocations of one connection run one at a time, so this
     // per-connection state needs no lock.
     private bool OnFeed => Context.Items.ContainsKey(OnFeedKey);
 
@@ -84,7 +83,7 @@ public sealed class AuditHub(
     public async Task SubscribeToFeed()
     {
         Context.Items[OnFeedKey] = true;
-        await Groups.AddToGroupAsync(Context.ConnectionId, FeedGroup);
+        feed.Join(Context.ConnectionId);
         foreach (var requestId in Watched)
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, FeedWatcherGroup(requestId));
@@ -101,7 +100,7 @@ public sealed class AuditHub(
         }
 
         Context.Items.Remove(OnFeedKey);
-        await Groups.RemoveFromGroupAsync(Context.ConnectionId, FeedGroup);
+        feed.Leave(Context.ConnectionId);
     }
 
     public override Task OnConnectedAsync()

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,8 @@ public static class HubRegistration
             o.ClientTimeoutInterval = hubOptions.ClientTimeoutInterval;
             o.MaximumReceiveMessageSize = hubOptions.MaximumReceiveMessageSize;
         }).AddMessagePackProtocol();
+        services.AddSingleton<FeedSubscribers>();
+        services.AddSingleton<HubLifetimeManager<AuditHub>, AuditHubLifetimeManager>();
 
         services.AddSingleton<HubConnectionCounter>();
         services.AddSingleton<WatchedRequests>();

@@ -12,20 +12,20 @@ namespace TruthTable.Core.Hub;
 
 /// <summary>
 /// Delivers audit events to hub clients. <see cref="Publish"/> only queues (bounded, oldest dropped and counted),
-/// so the pipeline never waits on a slow client; a background loop sends each event once to the request's group
-/// and the feed group together, so SignalR serializes it once for all recipients.
+/// so the pipeline never waits on a slow client; a background loop serializes each event once for the feed and sends
+/// it to the request's group.
 /// </summary>
 /// <remarks>
-/// Events that arrive close together (an audit's AuditStarted and AuditComplete, a burst) are sent back to back
-/// after a short <see cref="BatchWindow"/>: every connection then gets them in its pipe before its WebSocket send
-/// loop runs, which writes them as one frame with one syscall instead of one each. With many feed subscribers that
-/// per-connection write is the cost that grows (docs/PERFORMANCE.md, fan-out). Each connection still receives
-/// events in the order they were raised: SignalR queues a connection's writes in order.
+/// Events that arrive close together (an audit's AuditStarted and AuditComplete, a burst) are gathered for a short
+/// <see cref="BatchWindow"/> and reach each feed subscriber as one write (<see cref="FeedSubscribers"/>): with many
+/// subscribers that per-connection write is the cost that grows (docs/PERFORMANCE.md, fan-out). Each connection still
+/// receives events in the order they were raised: SignalR queues a connection's writes in order.
 /// </remarks>
 public sealed partial class SignalRAuditEventSink : BackgroundService, IAuditEventSink
 {
     private readonly IHubContext<AuditHub, IAuditClient> _hub;
     private readonly WatchedRequests _watched;
+    private readonly FeedSubscribers _feed;
     private readonly ILogger<SignalRAuditEventSink> _logger;
     private readonly Channel<AuditEventEnvelope> _outbound;
     private readonly TimeProvider _timeProvider;
@@ -41,12 +41,14 @@ public sealed partial class SignalRAuditEventSink : BackgroundService, IAuditEve
     public SignalRAuditEventSink(
         IHubContext<AuditHub, IAuditClient> hub,
         WatchedRequests watched,
+        FeedSubscribers feed,
         IOptions<AuditHubOptions> options,
         ILogger<SignalRAuditEventSink> logger,
         TimeProvider? timeProvider = null)
     {
         _hub = hub;
         _watched = watched;
+        _feed = feed;
         _logger = logger;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _outbound = Channel.CreateBounded<AuditEventEnvelope>(
@@ -80,7 +82,8 @@ public sealed partial class SignalRAuditEventSink : BackgroundService, IAuditEve
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var batch = new List<AuditEventEnvelope>(MaxBatch);
-        var sends = new List<(Task Send, AuditEventEnvelope Envelope)>(MaxBatch);
+        var feedMessages = new List<SerializedHubMessage>(MaxBatch);
+        var sends = new List<(Task Send, string What)>(MaxBatch);
         try
         {
             while (await _outbound.Reader.WaitToReadAsync(stoppingToken))
@@ -88,17 +91,25 @@ public sealed partial class SignalRAuditEventSink : BackgroundService, IAuditEve
                 await GatherAsync(batch, stoppingToken);
                 foreach (var envelope in batch)
                 {
-                    try
+                    if (!envelope.Uncaptured)
                     {
-                        sends.Add((SendAsync(envelope), envelope));
+                        feedMessages.Add(FeedSubscribers.Serialize(envelope.Event));
                     }
-                    catch (Exception e) when (e is not OperationCanceledException)
+                    else
                     {
-                        Log.SendFailed(_logger, e, envelope.Event.GetType().Name);
+                        // Sent to the request's groups, feed watchers included: what the feed already has of this
+                        // batch goes first, so every connection still gets events in the order they were raised.
+                        StartFeedSend(feedMessages, sends, stoppingToken);
+                    }
+
+                    if (envelope.RequestId is not null)
+                    {
+                        StartSend(() => SendToRequestGroupsAsync(envelope), envelope.Event.GetType().Name, sends);
                     }
                 }
 
-                foreach (var (send, envelope) in sends)
+                StartFeedSend(feedMessages, sends, stoppingToken);
+                foreach (var (send, what) in sends)
                 {
                     try
                     {
@@ -106,7 +117,7 @@ public sealed partial class SignalRAuditEventSink : BackgroundService, IAuditEve
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
-                        Log.SendFailed(_logger, e, envelope.Event.GetType().Name);
+                        Log.SendFailed(_logger, e, what);
                     }
                 }
 
@@ -117,6 +128,27 @@ public sealed partial class SignalRAuditEventSink : BackgroundService, IAuditEve
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // StopAsync's flush window ran out, or a host that failed to start was disposed unstopped.
+        }
+    }
+
+    private void StartFeedSend(List<SerializedHubMessage> feedMessages, List<(Task, string)> sends, CancellationToken stoppingToken)
+    {
+        if (feedMessages.Count > 0)
+        {
+            StartSend(() => _feed.SendAsync(feedMessages, stoppingToken), "feed events", sends);
+            feedMessages.Clear();
+        }
+    }
+
+    private void StartSend(Func<Task> send, string what, List<(Task, string)> sends)
+    {
+        try
+        {
+            sends.Add((send(), what));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.SendFailed(_logger, e, what);
         }
     }
 
@@ -163,22 +195,17 @@ public sealed partial class SignalRAuditEventSink : BackgroundService, IAuditEve
         await base.StopAsync(cancellationToken);
     }
 
-    internal Task SendAsync(AuditEventEnvelope envelope)
+    /// <summary>The request's own watchers; the feed gets the event from the batch (<see cref="FeedSubscribers"/>).</summary>
+    private Task SendToRequestGroupsAsync(AuditEventEnvelope envelope)
     {
-        var clients = envelope switch
-        {
-            { RequestId: null } => _hub.Clients.Group(AuditHub.FeedGroup),
-            { Uncaptured: true } => _hub.Clients.Groups(
-                AuditHub.RequestGroup(envelope.RequestId), AuditHub.FeedWatcherGroup(envelope.RequestId)),
-            _ => _hub.Clients.Groups(AuditHub.RequestGroup(envelope.RequestId), AuditHub.FeedGroup),
-        };
+        var clients = envelope.Uncaptured
+            ? _hub.Clients.Groups(AuditHub.RequestGroup(envelope.RequestId!), AuditHub.FeedWatcherGroup(envelope.RequestId!))
+            : _hub.Clients.Group(AuditHub.RequestGroup(envelope.RequestId!));
         return envelope.Event switch
         {
             AuditStartedEvent e => clients.AuditStarted(e),
             AuditCompleteEvent e => clients.AuditComplete(e),
             AuditFailedEvent e => clients.AuditFailed(e),
-            HealthUpdateEvent e => clients.HealthUpdate(e),
-            StatsUpdateEvent e => clients.StatsUpdate(e),
             _ => Task.CompletedTask,
         };
     }

@@ -47,7 +47,7 @@ public sealed class AuditHubShutdownTests
         var connections = new HubConnectionCounter();
         var context = new Mock<HubCallerContext>();
         var hub = new AuditHub(
-            new AuditStateCache(Options.Create(new AuditHubOptions())), Mock.Of<IAuditOutcomeLookup>(), connections, new WatchedRequests(), lifetime.Object)
+            new AuditStateCache(Options.Create(new AuditHubOptions())), Mock.Of<IAuditOutcomeLookup>(), connections, new WatchedRequests(), new FeedSubscribers(), lifetime.Object)
         {
             Context = context.Object,
         };

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -19,6 +20,8 @@ public sealed class SignalRAuditEventSinkTests : IAsyncLifetime
     private readonly List<string> _sendOrder = [];
     private readonly WatchedRequests _watched = new();
     private readonly List<IReadOnlyList<string>> _groupsSent = [];
+    private readonly FeedSubscribers _feed = new();
+    private readonly IHubContext<AuditHub, IAuditClient> _hub;
 
     public SignalRAuditEventSinkTests()
     {
@@ -26,11 +29,13 @@ public sealed class SignalRAuditEventSinkTests : IAsyncLifetime
         hubClients.Setup(c => c.Groups(It.IsAny<IReadOnlyList<string>>()))
             .Callback((IReadOnlyList<string> groups) => { lock (_sendOrder) { _sendOrder.Add(groups[0]); _groupsSent.Add(groups); } })
             .Returns(_clients);
-        hubClients.Setup(c => c.Group(It.IsAny<string>())).Returns(_clients);
+        hubClients.Setup(c => c.Group(It.IsAny<string>()))
+            .Callback((string group) => { lock (_sendOrder) { _sendOrder.Add(group); _groupsSent.Add([group]); } })
+            .Returns(_clients);
         var hub = new Mock<IHubContext<AuditHub, IAuditClient>>();
         hub.Setup(h => h.Clients).Returns(hubClients.Object);
-        _sink = new SignalRAuditEventSink(hub.Object, _watched, Options.Create(new AuditHubOptions()),
-            NullLogger<SignalRAuditEventSink>.Instance, _time);
+        _hub = hub.Object;
+        _sink = CreateSink();
     }
 
     public Task InitializeAsync() => _sink.StartAsync(CancellationToken.None);
@@ -108,9 +113,62 @@ public sealed class SignalRAuditEventSinkTests : IAsyncLifetime
         lock (_sendOrder)
         {
             Assert.Equal([AuditHub.RequestGroup("watched"), AuditHub.FeedWatcherGroup("watched")], _groupsSent[0]);
-            Assert.Equal([AuditHub.RequestGroup("audited"), AuditHub.FeedGroup], _groupsSent[1]);
+            Assert.Equal([AuditHub.RequestGroup("audited")], _groupsSent[1]);
         }
     }
+
+    [Fact]
+    public async Task Publish_BurstWithFeedSubscribers_EachGetsItAsOneWriteInOrder()
+    {
+        var json = _feed.Connect("json", new JsonHubProtocol());
+        var messagePack = _feed.Connect("msgpack", new MessagePackHubProtocol());
+        _feed.Join("json");
+        _feed.Join("msgpack");
+        var sink = CreateSink();
+        for (var i = 0; i < 10; i++)
+        {
+            sink.Publish(Envelope($"r{i}"));
+        }
+
+        await sink.StartAsync(CancellationToken.None); // the burst is queued before the loop reads: one batch
+        await sink.StopAsync(CancellationToken.None);   // sends what is queued, then stops
+        sink.Dispose();
+
+        foreach (var subscriber in new[] { json, messagePack })
+        {
+            var received = subscriber.ReadInvocations();
+            Assert.Equal(Enumerable.Range(0, 10).Select(i => $"r{i}"),
+                received.Select(m => ((AuditFailedEvent)m.Arguments[0]!).RequestId));
+            Assert.Equal(1, subscriber.Flushes);
+        }
+    }
+
+    [Fact]
+    public async Task Publish_UncapturedBetweenFeedEvents_FeedSentUpToItFirst()
+    {
+        _watched.Add("watched");
+        var subscriber = _feed.Connect("c1", new JsonHubProtocol());
+        _feed.Join("c1");
+        var sink = CreateSink();
+        sink.Publish(Envelope("before"));
+        sink.Publish(Envelope("watched") with { Uncaptured = true });
+        sink.Publish(Envelope("after"));
+
+        await sink.StartAsync(CancellationToken.None);
+        await sink.StopAsync(CancellationToken.None);
+        sink.Dispose();
+
+        // The feed's events either side of the uncaptured one go as two writes, the first before its group send.
+        Assert.Equal(["before", "after"], subscriber.ReadInvocations().Select(m => ((AuditFailedEvent)m.Arguments[0]!).RequestId));
+        Assert.Equal(2, subscriber.Flushes);
+        lock (_sendOrder)
+        {
+            Assert.Equal([AuditHub.RequestGroup("before"), AuditHub.RequestGroup("watched"), AuditHub.RequestGroup("after")], _sendOrder);
+        }
+    }
+
+    private SignalRAuditEventSink CreateSink() =>
+        new(_hub, _watched, _feed, Options.Create(new AuditHubOptions()), NullLogger<SignalRAuditEventSink>.Instance, _time);
 
     private async Task<AuditFailedEvent> NextOrAdvanceAsync()
     {

@@ -19,7 +19,7 @@ public sealed class AuditPipelineTests
     };
 
     [Fact]
-    public async Task DirectJob_EngineCompletes_StartedThenCompleteToRequestGroupAndFeed()
+    public async Task DirectJob_EngineCompletes_StartedThenCompleteToRequestGroup()
     {
         await using var pipeline = new PipelineHarness();
         pipeline.EngineAnswers(Completed("r1"));
@@ -31,7 +31,7 @@ public sealed class AuditPipelineTests
 
         Assert.Equal(("r1", "test-model"), (started.RequestId, started.Model));
         Assert.Equal(("r1", "audit-1", "A", 1), (complete.RequestId, complete.AuditId, complete.Grade, complete.SupportedClaims));
-        Assert.All(pipeline.GroupsSentTo, groups => Assert.Equal([AuditHub.RequestGroup("r1"), AuditHub.FeedGroup], groups));
+        Assert.All(pipeline.GroupsSentTo, groups => Assert.Equal([AuditHub.RequestGroup("r1")], groups));
         Assert.Equal(AuditState.StatusComplete, pipeline.States.Find("r1")!.Status);
         pipeline.Grpc.Verify(c => c.SubmitAuditAsync(
             It.Is<AuditRequest>(r => r.RequestId == "r1" && r.Context.Count == 1 && r.Context[0].Id == "d1" && r.Provider == "upstream.test"),

@@ -25,6 +25,8 @@ internal sealed class PipelineHarness : IAsyncDisposable
     public Mock<IHubContext<AuditHub, IAuditClient>> HubContext { get; } = new();
     public RecordingAuditClient Clients { get; } = new();
     public List<IReadOnlyList<string>> GroupsSentTo { get; } = [];
+    /// <summary>The feed, with no connections: what reaches it is covered by FeedSubscribersTests and the end-to-end tests.</summary>
+    public FeedSubscribers Feed { get; } = new();
     public AuditOptions Options { get; }
     public AuditQueue Queue { get; }
     public AuditWorkerPool Workers { get; }
@@ -46,11 +48,13 @@ internal sealed class PipelineHarness : IAsyncDisposable
         hubClients.Setup(c => c.Groups(It.IsAny<IReadOnlyList<string>>()))
             .Callback((IReadOnlyList<string> groups) => { lock (GroupsSentTo) { GroupsSentTo.Add(groups); } })
             .Returns(Clients);
-        hubClients.Setup(c => c.Group(It.IsAny<string>())).Returns(Clients);
+        hubClients.Setup(c => c.Group(It.IsAny<string>()))
+            .Callback((string group) => { lock (GroupsSentTo) { GroupsSentTo.Add([group]); } })
+            .Returns(Clients);
         HubContext.Setup(h => h.Clients).Returns(hubClients.Object);
 
         var hubOptions = Microsoft.Extensions.Options.Options.Create(new AuditHubOptions());
-        _sink = new SignalRAuditEventSink(HubContext.Object, new WatchedRequests(), hubOptions, NullLogger<SignalRAuditEventSink>.Instance);
+        _sink = new SignalRAuditEventSink(HubContext.Object, new WatchedRequests(), Feed, hubOptions, NullLogger<SignalRAuditEventSink>.Instance);
         States = new AuditStateCache(hubOptions);
         var events = new AuditEventBroadcaster([States, new PipelineStats(TimeProvider.System), _sink]);
         Queue = new AuditQueue(audit, events, TimeProvider.System);

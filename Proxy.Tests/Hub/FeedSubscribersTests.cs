@@ -1,0 +1,109 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using TruthTable.Contracts;
+using TruthTable.Core.Hub;
+using TruthTable.Tests.Infrastructure;
+
+namespace TruthTable.Tests.Hub;
+
+public sealed class FeedSubscribersTests
+{
+    private readonly FeedSubscribers _feed = new();
+
+    [Fact]
+    public async Task SendAsync_Batch_ReachesEachSubscriberInOrderAsOneWrite()
+    {
+        var subscriber = _feed.Connect("c1", new JsonHubProtocol());
+        _feed.Join("c1");
+
+        await _feed.SendAsync(Serialized(Started("r1"), SampleEvents.Complete("r1"), Failed("r2")), CancellationToken.None);
+
+        var received = subscriber.ReadInvocations();
+        Assert.Equal(
+            [nameof(IAuditClient.AuditStarted), nameof(IAuditClient.AuditComplete), nameof(IAuditClient.AuditFailed)],
+            received.Select(m => m.Target));
+        Assert.Equal(["r1", "r1", "r2"], received.Select(RequestIdOf));
+        Assert.Equal(1, subscriber.Flushes);
+    }
+
+    [Fact]
+    public async Task SendAsync_JsonAndMessagePackSubscribers_EachGetsItsOwnEncoding()
+    {
+        var json = _feed.Connect("json", new JsonHubProtocol());
+        var messagePack = _feed.Connect("msgpack", new MessagePackHubProtocol());
+        _feed.Join("json");
+        _feed.Join("msgpack");
+
+        await _feed.SendAsync(Serialized(Started("r1"), SampleEvents.Complete("r1")), CancellationToken.None);
+
+        foreach (var subscriber in new[] { json, messagePack })
+        {
+            var received = subscriber.ReadInvocations();
+            Assert.Equal(["r1", "r1"], received.Select(RequestIdOf));
+            Assert.IsType<AuditCompleteEvent>(received[1].Arguments[0]);
+            Assert.Equal(1, subscriber.Flushes);
+        }
+    }
+
+    [Fact]
+    public async Task SendAsync_AfterLeave_NothingMoreForThatConnection()
+    {
+        var staying = _feed.Connect("staying", new JsonHubProtocol());
+        var leaving = _feed.Connect("leaving", new JsonHubProtocol());
+        _feed.Join("staying");
+        _feed.Join("leaving");
+        await _feed.SendAsync(Serialized(Failed("r1")), CancellationToken.None);
+
+        _feed.Leave("leaving");
+        await _feed.SendAsync(Serialized(Failed("r2")), CancellationToken.None);
+
+        Assert.Equal(["r1", "r2"], staying.ReadInvocations().Select(RequestIdOf));
+        Assert.Equal(["r1"], leaving.ReadInvocations().Select(RequestIdOf));
+        Assert.Equal(1, _feed.Count);
+    }
+
+    [Fact]
+    public async Task Disconnected_Subscriber_LeavesTheFeedAndCannotRejoin()
+    {
+        var gone = _feed.Connect("gone", new JsonHubProtocol());
+        _feed.Join("gone");
+
+        _feed.Disconnected("gone");
+        _feed.Join("gone"); // a late SubscribeToFeed of a connection already closed
+        await _feed.SendAsync(Serialized(Failed("r1")), CancellationToken.None);
+
+        Assert.Equal(0, _feed.Count);
+        Assert.Empty(gone.ReadInvocations());
+    }
+
+    [Fact]
+    public void Join_ConnectionNeverConnected_Ignored()
+    {
+        _feed.Join("unknown");
+
+        Assert.Equal(0, _feed.Count);
+    }
+
+    [Fact]
+    public void MethodName_NotAnAuditEvent_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => FeedSubscribers.MethodName("not an event"));
+    }
+
+    private static List<SerializedHubMessage> Serialized(params object[] events) =>
+        events.Select(FeedSubscribers.Serialize).ToList();
+
+    private static AuditStartedEvent Started(string requestId) =>
+        new(requestId, "m", ResponseSize: 10, QueuedMs: 1, Timestamp: 1);
+
+    private static AuditFailedEvent Failed(string requestId) =>
+        new(requestId, "queue_full", "full", Skipped: false, 1);
+
+    private static string RequestIdOf(InvocationMessage message) => message.Arguments[0] switch
+    {
+        AuditStartedEvent e => e.RequestId,
+        AuditCompleteEvent e => e.RequestId,
+        AuditFailedEvent e => e.RequestId,
+        var other => throw new InvalidOperationException($"Unexpected {other?.GetType().Name}."),
+    };
+}
