@@ -32,4 +32,11 @@ public sealed class AuditHubOptions
     /// <summary>Events waiting to be pushed to hub clients; past it the oldest are dropped and counted.</summary>
     [Range(16, 10_000_000)]
     public int OutboundQueueCapacity { get; set; } = 10_000;
+
+    /// <summary>
+    /// How long a batch of feed events may wait for one subscriber to take it; a subscriber that has not is
+    /// disconnected (a client with automatic reconnect comes back), so one stalled dashboard does not hold up the feed.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan SlowSubscriberTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

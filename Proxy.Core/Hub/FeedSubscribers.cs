@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using TruthTable.Contracts;
+using TruthTable.Core.Configuration;
 
 namespace TruthTable.Core.Hub;
 
@@ -12,18 +15,28 @@ namespace TruthTable.Core.Hub;
 /// wake-up of its WebSocket send loop; with a thousand subscribers that per-connection work was most of the server's
 /// CPU (docs/PERFORMANCE.md, fan-out). Both hub protocols frame each message on its own (JSON ends it with a record
 /// separator, MessagePack prefixes its length), so joined bytes arrive as the same messages in the same order.
+/// A subscriber that does not take a batch within <see cref="AuditHubOptions.SlowSubscriberTimeout"/> is disconnected:
+/// every batch waits for all subscribers, so one stalled client would otherwise hold up the feed for everyone (a hung
+/// client only until SignalR's client timeout; one that still pings but does not read, for good).
 /// </summary>
-public sealed class FeedSubscribers
+public sealed partial class FeedSubscribers(
+    IOptions<AuditHubOptions> options, TimeProvider timeProvider, ILogger<FeedSubscribers> logger)
 {
+    private readonly TimeSpan _slowSubscriberTimeout = options.Value.SlowSubscriberTimeout;
+    private long _disconnectedSlow;
+
     private readonly ConcurrentDictionary<string, HubConnectionContext> _connected = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, HubConnectionContext> _subscribed = new(StringComparer.Ordinal);
 
     // Only the sink's send loop writes batches; these are its scratch space, reused from batch to batch.
     private readonly List<(IHubProtocol Protocol, SerializedHubMessage Joined)> _joinedByProtocol = new(2);
-    private readonly List<Task> _pendingWrites = [];
+    private readonly List<(HubConnectionContext Connection, Task Write)> _pendingWrites = [];
 
     /// <summary>Connections on the feed now.</summary>
     public int Count => _subscribed.Count;
+
+    /// <summary>Subscribers disconnected because they did not take a batch in time.</summary>
+    public long DisconnectedSlow => Interlocked.Read(ref _disconnectedSlow);
 
     /// <summary>Serializes one event, once for every subscriber and protocol.</summary>
     public static SerializedHubMessage Serialize(object auditEvent) =>
@@ -62,7 +75,8 @@ public sealed class FeedSubscribers
     /// <summary>
     /// Writes the messages, in order, to every subscriber as one write each. The writes are all started before this
     /// returns (so the caller may reuse <paramref name="messages"/>); the task ends when every subscriber has taken
-    /// them, a slow one included, as a group send does.
+    /// them, or when those that have not are disconnected after <see cref="AuditHubOptions.SlowSubscriberTimeout"/>.
+    /// One caller at a time: the hub's event sink.
     /// </summary>
     public Task SendAsync(IReadOnlyList<SerializedHubMessage> messages, CancellationToken cancellationToken)
     {
@@ -78,21 +92,46 @@ public sealed class FeedSubscribers
                 var write = connection.WriteAsync(Joined(messages, connection.Protocol), cancellationToken);
                 if (!write.IsCompletedSuccessfully)
                 {
-                    _pendingWrites.Add(write.AsTask());
+                    _pendingWrites.Add((connection, write.AsTask()));
                 }
             }
 
-            return _pendingWrites.Count switch
-            {
-                0 => Task.CompletedTask,
-                1 => _pendingWrites[0],
-                _ => Task.WhenAll(_pendingWrites.ToArray()),
-            };
+            return _pendingWrites.Count == 0 ? Task.CompletedTask : WaitOrDisconnectAsync([.. _pendingWrites], cancellationToken);
         }
         finally
         {
             _pendingWrites.Clear();
             _joinedByProtocol.Clear();
+        }
+    }
+
+    private async Task WaitOrDisconnectAsync((HubConnectionContext Connection, Task Write)[] pending, CancellationToken cancellationToken)
+    {
+        var all = Task.WhenAll(pending.Select(p => p.Write));
+        try
+        {
+            await all.WaitAsync(_slowSubscriberTimeout, timeProvider, cancellationToken);
+            return;
+        }
+        catch (TimeoutException)
+        {
+            // Handled below: the writes still pending belong to subscribers that stopped reading.
+        }
+
+        foreach (var (connection, write) in pending)
+        {
+            if (!write.IsCompleted)
+            {
+                Interlocked.Increment(ref _disconnectedSlow);
+                Log.SlowSubscriberDisconnected(logger, connection.ConnectionId, _slowSubscriberTimeout.TotalMilliseconds);
+                connection.Abort();
+            }
+        }
+
+        // What the others' writes threw (a connection closing mid-write) is the caller's to log, as before.
+        if (all.IsFaulted)
+        {
+            await all;
         }
     }
 
@@ -129,5 +168,11 @@ public sealed class FeedSubscribers
         var forProtocol = new SerializedHubMessage([new SerializedMessage(protocol.Name, bytes)]);
         _joinedByProtocol.Add((protocol, forProtocol));
         return forProtocol;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Feed subscriber {ConnectionId} did not take a batch of events within {TimeoutMs} ms; disconnected")]
+        public static partial void SlowSubscriberDisconnected(ILogger logger, string connectionId, double timeoutMs);
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TruthTable.Contracts;
 using TruthTable.Core.Configuration;
@@ -24,6 +25,7 @@ public static class HubRegistration
             o.ClientTimeoutInterval = hubOptions.ClientTimeoutInterval;
             o.MaximumReceiveMessageSize = hubOptions.MaximumReceiveMessageSize;
         }).AddMessagePackProtocol();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<FeedSubscribers>();
         services.AddSingleton<HubLifetimeManager<AuditHub>, AuditHubLifetimeManager>();
 

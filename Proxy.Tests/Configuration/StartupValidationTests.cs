@@ -16,6 +16,7 @@ public sealed class StartupValidationTests
             ["Audit:Workers"] = "0",
             ["Audit:QueueCapacity"] = "-5",
             ["Hub:StatsInterval"] = "00:00:00",
+            ["Hub:SlowSubscriberTimeout"] = "00:00:00.010",
         });
 
         var error = Assert.ThrowsAny<Exception>(() => server.StartServer());
@@ -25,6 +26,7 @@ public sealed class StartupValidationTests
         Assert.Contains("Audit:Workers", messages);
         Assert.Contains("Audit:QueueCapacity", messages);
         Assert.Contains("Hub:StatsInterval", messages);
+        Assert.Contains("Hub:SlowSubscriberTimeout", messages);
     }
 
     [Fact]

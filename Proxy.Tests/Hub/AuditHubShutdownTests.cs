@@ -6,6 +6,7 @@ using TruthTable.Core.Configuration;
 using TruthTable.Core.Events;
 using TruthTable.Core.History;
 using TruthTable.Core.Hub;
+using TruthTable.Tests.Infrastructure;
 
 namespace TruthTable.Tests.Hub;
 
@@ -47,7 +48,7 @@ public sealed class AuditHubShutdownTests
         var connections = new HubConnectionCounter();
         var context = new Mock<HubCallerContext>();
         var hub = new AuditHub(
-            new AuditStateCache(Options.Create(new AuditHubOptions())), Mock.Of<IAuditOutcomeLookup>(), connections, new WatchedRequests(), new FeedSubscribers(), lifetime.Object)
+            new AuditStateCache(Options.Create(new AuditHubOptions())), Mock.Of<IAuditOutcomeLookup>(), connections, new WatchedRequests(), FeedSubscribersExtensions.NewFeed(), lifetime.Object)
         {
             Context = context.Object,
         };

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.Time.Testing;
 using TruthTable.Contracts;
 using TruthTable.Core.Hub;
 using TruthTable.Tests.Infrastructure;
@@ -8,7 +9,7 @@ namespace TruthTable.Tests.Hub;
 
 public sealed class FeedSubscribersTests
 {
-    private readonly FeedSubscribers _feed = new();
+    private readonly FeedSubscribers _feed = FeedSubscribersExtensions.NewFeed();
 
     [Fact]
     public async Task SendAsync_Batch_ReachesEachSubscriberInOrderAsOneWrite()
@@ -77,6 +78,47 @@ public sealed class FeedSubscribersTests
     }
 
     [Fact]
+    public async Task SendAsync_SubscriberStopsReading_DisconnectedAfterTheTimeoutWhileOthersAreServed()
+    {
+        var time = new FakeTimeProvider();
+        var feed = FeedSubscribersExtensions.NewFeed(time, TimeSpan.FromSeconds(5));
+        var reading = feed.Connect("reading", new JsonHubProtocol());
+        var stalled = feed.Connect("stalled", new JsonHubProtocol(), readerBehindBytes: 16); // one event fills it
+        feed.Join("reading");
+        feed.Join("stalled");
+
+        var send = feed.SendAsync(Serialized(Failed("r1")), CancellationToken.None);
+        Assert.False(send.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(4));
+        Assert.False(send.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await send.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(1, feed.DisconnectedSlow);
+        await WhenCancelledAsync(stalled.Aborted);
+        Assert.False(reading.Aborted.IsCancellationRequested);
+        Assert.Equal(["r1"], reading.ReadInvocations().Select(RequestIdOf));
+    }
+
+    [Fact]
+    public async Task SendAsync_SlowSubscriberCatchesUpInTime_StaysConnected()
+    {
+        var time = new FakeTimeProvider();
+        var feed = FeedSubscribersExtensions.NewFeed(time, TimeSpan.FromSeconds(5));
+        var slow = feed.Connect("slow", new JsonHubProtocol(), readerBehindBytes: 16);
+        feed.Join("slow");
+
+        var send = feed.SendAsync(Serialized(Failed("r1")), CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal(["r1"], slow.ReadInvocations().Select(RequestIdOf)); // reading lets the write finish
+        await send.WaitAsync(TimeSpan.FromSeconds(10));
+        time.Advance(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(0, feed.DisconnectedSlow);
+        Assert.False(slow.Aborted.IsCancellationRequested);
+    }
+
+    [Fact]
     public void Join_ConnectionNeverConnected_Ignored()
     {
         _feed.Join("unknown");
@@ -88,6 +130,13 @@ public sealed class FeedSubscribersTests
     public void MethodName_NotAnAuditEvent_Throws()
     {
         Assert.Throws<ArgumentException>(() => FeedSubscribers.MethodName("not an event"));
+    }
+
+    private static async Task WhenCancelledAsync(CancellationToken token)
+    {
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var registration = token.Register(() => cancelled.TrySetResult());
+        await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     private static List<SerializedHubMessage> Serialized(params object[] events) =>

@@ -20,7 +20,7 @@ public sealed class SignalRAuditEventSinkTests : IAsyncLifetime
     private readonly List<string> _sendOrder = [];
     private readonly WatchedRequests _watched = new();
     private readonly List<IReadOnlyList<string>> _groupsSent = [];
-    private readonly FeedSubscribers _feed = new();
+    private readonly FeedSubscribers _feed = FeedSubscribersExtensions.NewFeed();
     private readonly IHubContext<AuditHub, IAuditClient> _hub;
 
     public SignalRAuditEventSinkTests()

@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using TruthTable.Contracts;
+using TruthTable.Core.Configuration;
 using TruthTable.Core.Hub;
 
 namespace TruthTable.Tests.Infrastructure;
@@ -15,11 +17,13 @@ namespace TruthTable.Tests.Infrastructure;
 /// </summary>
 internal sealed class InMemoryHubConnection
 {
-    private readonly Pipe _toClient = new();
+    private readonly Pipe _toClient;
     private readonly CountingPipeWriter _output;
 
-    public InMemoryHubConnection(string connectionId, IHubProtocol protocol)
+    /// <param name="readerBehindBytes">How far the client may fall behind before a write waits for it to read.</param>
+    public InMemoryHubConnection(string connectionId, IHubProtocol protocol, long readerBehindBytes = 1024 * 1024)
     {
+        _toClient = new Pipe(new PipeOptions(pauseWriterThreshold: readerBehindBytes, resumeWriterThreshold: readerBehindBytes / 2));
         _output = new CountingPipeWriter(_toClient.Writer);
         var transport = new DuplexPipe(new Pipe().Reader, _output);
         Context = new HubConnectionContext(
@@ -35,6 +39,9 @@ internal sealed class InMemoryHubConnection
 
     /// <summary>Writes that reached the transport (each flushes once).</summary>
     public int Flushes => _output.Flushes;
+
+    /// <summary>Cancelled when the server aborts the connection.</summary>
+    public CancellationToken Aborted => Context.ConnectionAborted;
 
     /// <summary>The invocations written so far, in order.</summary>
     public List<InvocationMessage> ReadInvocations()
@@ -104,9 +111,14 @@ internal sealed class InMemoryHubConnection
 /// <summary>Connects in-memory connections to a <see cref="FeedSubscribers"/> as the hub's lifetime manager would.</summary>
 internal static class FeedSubscribersExtensions
 {
-    public static InMemoryHubConnection Connect(this FeedSubscribers feed, string connectionId, IHubProtocol protocol)
+    public static FeedSubscribers NewFeed(TimeProvider? time = null, TimeSpan? slowSubscriberTimeout = null) =>
+        new(Options.Create(new AuditHubOptions { SlowSubscriberTimeout = slowSubscriberTimeout ?? TimeSpan.FromSeconds(5) }),
+            time ?? TimeProvider.System, NullLogger<FeedSubscribers>.Instance);
+
+    public static InMemoryHubConnection Connect(
+        this FeedSubscribers feed, string connectionId, IHubProtocol protocol, long readerBehindBytes = 1024 * 1024)
     {
-        var connection = new InMemoryHubConnection(connectionId, protocol);
+        var connection = new InMemoryHubConnection(connectionId, protocol, readerBehindBytes);
         feed.Connected(connection.Context);
         return connection;
     }

@@ -26,7 +26,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
     public RecordingAuditClient Clients { get; } = new();
     public List<IReadOnlyList<string>> GroupsSentTo { get; } = [];
     /// <summary>The feed, with no connections: what reaches it is covered by FeedSubscribersTests and the end-to-end tests.</summary>
-    public FeedSubscribers Feed { get; } = new();
+    public FeedSubscribers Feed { get; } = FeedSubscribersExtensions.NewFeed();
     public AuditOptions Options { get; }
     public AuditQueue Queue { get; }
     public AuditWorkerPool Workers { get; }
