@@ -48,7 +48,7 @@ public sealed class QueueFullDeliveryTests
         // reserved slot becomes a queued job, and "waiting" would then be turned away too.)
         await feedEvents.WaitForAsync<AuditStartedEvent>(e => e.RequestId == "in-flight");
         await ChatAsync(http, "waiting");
-        await WaitUntilAsync(() => queue.Depth == 1); // queued once the proxied exchange has ended
+        await Poll.UntilAsync(() => queue.Depth == 1); // queued once the proxied exchange has ended
         await ChatAsync(http, "over-1");
         await ChatAsync(http, "unwatched-1");
 
@@ -74,10 +74,10 @@ public sealed class QueueFullDeliveryTests
         // Watchers are counted until they disconnect.
         var watched = server.GetService<TruthTable.Core.Hub.WatchedRequests>();
         await watcher.DisposeAsync();
-        await WaitUntilAsync(() => watched.Count == 2); // over-1 (still on the feed watcher), unwatched-1 (late)
+        await Poll.UntilAsync(() => watched.Count == 2); // over-1 (still on the feed watcher), unwatched-1 (late)
         await feedWatcher.DisposeAsync();
         await late.DisposeAsync();
-        await WaitUntilAsync(() => watched.Count == 0);
+        await Poll.UntilAsync(() => watched.Count == 0);
 
         silentEngine.Stop();
         lock (held)
@@ -98,16 +98,6 @@ public sealed class QueueFullDeliveryTests
         using var response = await http.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode); // proxied either way
         await response.Content.ReadAsByteArrayAsync();
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold within 10 s.");
-            await Task.Delay(20);
-        }
     }
 
     private static async Task AcceptAndHoldAsync(TcpListener listener, List<TcpClient> held)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using TruthTable.Core.Configuration;
 using TruthTable.Core.Pipeline;
+using TruthTable.Tests.Infrastructure;
 
 namespace TruthTable.Tests.Pipeline;
 
@@ -212,7 +213,7 @@ public sealed class SpareCapacityGateTests
         var clock = new FakeTimeProvider();
         var gate = Gate(clock);
         await gate.StartAsync(CancellationToken.None);
-        await UntilAsync(() => gate.IsSampling);
+        await Poll.UntilAsync(() => gate.IsSampling);
 
         Feed(gate, Saturated);
         await UntilIdleStopsSamplingAsync(clock, gate);
@@ -225,7 +226,7 @@ public sealed class SpareCapacityGateTests
 
         // No readings yet: the wait that wakes the gate does not hold.
         Assert.True(gate.WaitForSpareCapacityAsync(CancellationToken.None).IsCompletedSuccessfully);
-        await UntilAsync(() => gate.IsSampling);
+        await Poll.UntilAsync(() => gate.IsSampling);
         await gate.StopAsync(CancellationToken.None);
     }
 
@@ -237,7 +238,7 @@ public sealed class SpareCapacityGateTests
         var clock = new FakeTimeProvider();
         var gate = Gate(clock);
         await gate.StartAsync(CancellationToken.None);
-        await UntilAsync(() => gate.IsSampling);
+        await Poll.UntilAsync(() => gate.IsSampling);
         var earlier = gate.SamplingSpell;
 
         await UntilIdleStopsSamplingAsync(clock, gate);
@@ -264,14 +265,14 @@ public sealed class SpareCapacityGateTests
         // Never busy, so every wait returns at once (a probe queued before an advance reads the advance as its wait).
         var gate = Gate(clock, o => (o.BusyThreshold, o.BusyCpuShare) = (TimeSpan.FromHours(1), 1.0));
         await gate.StartAsync(CancellationToken.None);
-        await UntilAsync(() => gate.IsSampling);
+        await Poll.UntilAsync(() => gate.IsSampling);
 
         for (var asked = TimeSpan.Zero; asked < SpareCapacityGate.IdleAfter * 3; asked += SpareCapacityGate.ProbeInterval * 20)
         {
             Assert.True(gate.WaitForSpareCapacityAsync(CancellationToken.None).IsCompletedSuccessfully);
             var probes = gate.Probes;
             clock.Advance(SpareCapacityGate.ProbeInterval * 20);
-            await UntilAsync(() => gate.Probes > probes); // the sampler has seen this much time pass
+            await Poll.UntilAsync(() => gate.Probes > probes); // the sampler has seen this much time pass
             Assert.True(gate.IsSampling);
         }
 
@@ -282,21 +283,11 @@ public sealed class SpareCapacityGateTests
     private static async Task UntilIdleStopsSamplingAsync(FakeTimeProvider clock, SpareCapacityGate gate)
     {
         clock.Advance(SpareCapacityGate.IdleAfter + SpareCapacityGate.ProbeInterval);
-        await UntilAsync(() =>
+        await Poll.UntilAsync(() =>
         {
             clock.Advance(SpareCapacityGate.ProbeInterval);
             return !gate.IsSampling;
         });
-    }
-
-    private static async Task UntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold within 5 s.");
-            await Task.Delay(5);
-        }
     }
 
     /// <summary>Starts the gate and waits (up to 5 s) until its loop has taken a CPU sample.</summary>
