@@ -57,8 +57,9 @@ public sealed partial class FeedSubscribers(
 
     internal void Disconnected(string connectionId)
     {
-        _subscribed.TryRemove(connectionId, out _);
+        // In this order, with Join's second look: a join racing the disconnect never leaves the connection behind.
         _connected.TryRemove(connectionId, out _);
+        _subscribed.TryRemove(connectionId, out _);
     }
 
     /// <summary>Puts a connected client on the feed; a connection that is already gone is ignored.</summary>
@@ -67,6 +68,10 @@ public sealed partial class FeedSubscribers(
         if (_connected.TryGetValue(connectionId, out var connection))
         {
             _subscribed[connectionId] = connection;
+            if (!_connected.ContainsKey(connectionId))
+            {
+                _subscribed.TryRemove(connectionId, out _); // disconnected meanwhile
+            }
         }
     }
 
