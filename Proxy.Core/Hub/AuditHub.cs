@@ -8,8 +8,8 @@ using TruthTable.Core.RequestIds;
 namespace TruthTable.Core.Hub;
 
 /// <summary>
-/// The typed audit hub. Thin on purpose: groups are SignalR's own bookkeeping, events are pushed from outside
-/// through <see cref="IHubContext{THub,T}"/> by <see cref="SignalRAuditEventSink"/>.
+/// The typed audit hub. Thin on purpose: a request's watchers are SignalR groups, the feed's subscribers are kept by
+/// <see cref="FeedSubscribers"/>, and events are pushed from outside by <see cref="SignalRAuditEventSink"/>.
 /// </summary>
 public sealed class AuditHub(
     AuditStateCache states,
@@ -36,8 +36,7 @@ public sealed class AuditHub(
 
     // Events go to the request's group and to the feed. A connection in both would get them twice, so a feed
     // subscriber watches from FeedWatcherGroup instead of the request group while on the feed (and moves back when it
-    // leaves it). Invocations of one connection run one at a time, so this
-    // per-connection state needs no lock.
+    // leaves it). Invocations of one connection run one at a time, so this per-connection state needs no lock.
     private bool OnFeed => Context.Items.ContainsKey(OnFeedKey);
 
     private HashSet<string> Watched =>

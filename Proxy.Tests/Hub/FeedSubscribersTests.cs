@@ -14,8 +14,7 @@ public sealed class FeedSubscribersTests
     [Fact]
     public async Task SendAsync_Batch_ReachesEachSubscriberInOrderAsOneWrite()
     {
-        var subscriber = _feed.Connect("c1", new JsonHubProtocol());
-        _feed.Join("c1");
+        var subscriber = _feed.Subscribe("c1", new JsonHubProtocol());
 
         await _feed.SendAsync(Serialized(Started("r1"), SampleEvents.Complete("r1"), Failed("r2")), CancellationToken.None);
 
@@ -30,10 +29,8 @@ public sealed class FeedSubscribersTests
     [Fact]
     public async Task SendAsync_JsonAndMessagePackSubscribers_EachGetsItsOwnEncoding()
     {
-        var json = _feed.Connect("json", new JsonHubProtocol());
-        var messagePack = _feed.Connect("msgpack", new MessagePackHubProtocol());
-        _feed.Join("json");
-        _feed.Join("msgpack");
+        var json = _feed.Subscribe("json", new JsonHubProtocol());
+        var messagePack = _feed.Subscribe("msgpack", new MessagePackHubProtocol());
 
         await _feed.SendAsync(Serialized(Started("r1"), SampleEvents.Complete("r1")), CancellationToken.None);
 
@@ -49,10 +46,8 @@ public sealed class FeedSubscribersTests
     [Fact]
     public async Task SendAsync_AfterLeave_NothingMoreForThatConnection()
     {
-        var staying = _feed.Connect("staying", new JsonHubProtocol());
-        var leaving = _feed.Connect("leaving", new JsonHubProtocol());
-        _feed.Join("staying");
-        _feed.Join("leaving");
+        var staying = _feed.Subscribe("staying", new JsonHubProtocol());
+        var leaving = _feed.Subscribe("leaving", new JsonHubProtocol());
         await _feed.SendAsync(Serialized(Failed("r1")), CancellationToken.None);
 
         _feed.Leave("leaving");
@@ -66,8 +61,7 @@ public sealed class FeedSubscribersTests
     [Fact]
     public async Task Disconnected_Subscriber_LeavesTheFeedAndCannotRejoin()
     {
-        var gone = _feed.Connect("gone", new JsonHubProtocol());
-        _feed.Join("gone");
+        var gone = _feed.Subscribe("gone", new JsonHubProtocol());
 
         _feed.Disconnected("gone");
         _feed.Join("gone"); // a late SubscribeToFeed of a connection already closed
@@ -82,10 +76,8 @@ public sealed class FeedSubscribersTests
     {
         var time = new FakeTimeProvider();
         var feed = FeedSubscribersExtensions.NewFeed(time, TimeSpan.FromSeconds(5));
-        var reading = feed.Connect("reading", new JsonHubProtocol());
-        var stalled = feed.Connect("stalled", new JsonHubProtocol(), readerBehindBytes: 16); // one event fills it
-        feed.Join("reading");
-        feed.Join("stalled");
+        var reading = feed.Subscribe("reading", new JsonHubProtocol());
+        var stalled = feed.Subscribe("stalled", new JsonHubProtocol(), readerBehindBytes: 16); // one event fills it
 
         var send = feed.SendAsync(Serialized(Failed("r1")), CancellationToken.None);
         Assert.False(send.IsCompleted);
@@ -105,8 +97,7 @@ public sealed class FeedSubscribersTests
     {
         var time = new FakeTimeProvider();
         var feed = FeedSubscribersExtensions.NewFeed(time, TimeSpan.FromSeconds(5));
-        var slow = feed.Connect("slow", new JsonHubProtocol(), readerBehindBytes: 16);
-        feed.Join("slow");
+        var slow = feed.Subscribe("slow", new JsonHubProtocol(), readerBehindBytes: 16);
 
         var send = feed.SendAsync(Serialized(Failed("r1")), CancellationToken.None);
         time.Advance(TimeSpan.FromSeconds(4));

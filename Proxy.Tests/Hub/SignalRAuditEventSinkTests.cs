@@ -120,10 +120,8 @@ public sealed class SignalRAuditEventSinkTests : IAsyncLifetime
     [Fact]
     public async Task Publish_BurstWithFeedSubscribers_EachGetsItAsOneWriteInOrder()
     {
-        var json = _feed.Connect("json", new JsonHubProtocol());
-        var messagePack = _feed.Connect("msgpack", new MessagePackHubProtocol());
-        _feed.Join("json");
-        _feed.Join("msgpack");
+        var json = _feed.Subscribe("json", new JsonHubProtocol());
+        var messagePack = _feed.Subscribe("msgpack", new MessagePackHubProtocol());
         var sink = CreateSink();
         for (var i = 0; i < 10; i++)
         {
@@ -147,8 +145,7 @@ public sealed class SignalRAuditEventSinkTests : IAsyncLifetime
     public async Task Publish_UncapturedBetweenFeedEvents_FeedSentUpToItFirst()
     {
         _watched.Add("watched");
-        var subscriber = _feed.Connect("c1", new JsonHubProtocol());
-        _feed.Join("c1");
+        var subscriber = _feed.Subscribe("c1", new JsonHubProtocol());
         var sink = CreateSink();
         sink.Publish(Envelope("before"));
         sink.Publish(Envelope("watched") with { Uncaptured = true });

@@ -115,6 +115,15 @@ internal static class FeedSubscribersExtensions
         new(Options.Create(new AuditHubOptions { SlowSubscriberTimeout = slowSubscriberTimeout ?? TimeSpan.FromSeconds(5) }),
             time ?? TimeProvider.System, NullLogger<FeedSubscribers>.Instance);
 
+    /// <summary>Connects and joins the feed, as a client that calls SubscribeToFeed.</summary>
+    public static InMemoryHubConnection Subscribe(
+        this FeedSubscribers feed, string connectionId, IHubProtocol protocol, long readerBehindBytes = 1024 * 1024)
+    {
+        var connection = feed.Connect(connectionId, protocol, readerBehindBytes);
+        feed.Join(connectionId);
+        return connection;
+    }
+
     public static InMemoryHubConnection Connect(
         this FeedSubscribers feed, string connectionId, IHubProtocol protocol, long readerBehindBytes = 1024 * 1024)
     {
