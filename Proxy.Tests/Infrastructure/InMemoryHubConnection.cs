@@ -108,27 +108,20 @@ internal sealed class InMemoryHubConnection
     }
 }
 
-/// <summary>Connects in-memory connections to a <see cref="FeedSubscribers"/> as the hub's lifetime manager would.</summary>
+/// <summary>Feeds for unit tests, and in-memory connections on them.</summary>
 internal static class FeedSubscribersExtensions
 {
     public static FeedSubscribers NewFeed(TimeProvider? time = null, TimeSpan? slowSubscriberTimeout = null) =>
         new(Options.Create(new AuditHubOptions { SlowSubscriberTimeout = slowSubscriberTimeout ?? TimeSpan.FromSeconds(5) }),
             time ?? TimeProvider.System, NullLogger<FeedSubscribers>.Instance);
 
-    /// <summary>Connects and joins the feed, as a client that calls SubscribeToFeed.</summary>
+    /// <summary>Connects (as the hub's lifetime manager reports it) and joins the feed, as a client calling SubscribeToFeed.</summary>
     public static InMemoryHubConnection Subscribe(
-        this FeedSubscribers feed, string connectionId, IHubProtocol protocol, long readerBehindBytes = 1024 * 1024)
-    {
-        var connection = feed.Connect(connectionId, protocol, readerBehindBytes);
-        feed.Join(connectionId);
-        return connection;
-    }
-
-    public static InMemoryHubConnection Connect(
         this FeedSubscribers feed, string connectionId, IHubProtocol protocol, long readerBehindBytes = 1024 * 1024)
     {
         var connection = new InMemoryHubConnection(connectionId, protocol, readerBehindBytes);
         feed.Connected(connection.Context);
+        feed.Join(connectionId);
         return connection;
     }
 }
