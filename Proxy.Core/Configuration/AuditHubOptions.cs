@@ -34,8 +34,9 @@ public sealed class AuditHubOptions
     public int OutboundQueueCapacity { get; set; } = 10_000;
 
     /// <summary>
-    /// How long a batch of feed events may wait for one subscriber to take it; a subscriber that has not is
-    /// disconnected (a client with automatic reconnect comes back), so one stalled dashboard does not hold up the feed.
+    /// How long a batch of events may wait for one hub client (a feed subscriber or a request's watcher) to take it; a
+    /// client that has not is disconnected (one with automatic reconnect comes back), so one stalled client does not
+    /// hold up everyone's events.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan SlowSubscriberTimeout { get; set; } = TimeSpan.FromSeconds(5);

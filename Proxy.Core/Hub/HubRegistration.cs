@@ -26,11 +26,10 @@ public static class HubRegistration
             o.MaximumReceiveMessageSize = hubOptions.MaximumReceiveMessageSize;
         }).AddMessagePackProtocol();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<FeedSubscribers>();
+        services.AddSingleton<HubSubscribers>();
         services.AddSingleton<HubLifetimeManager<AuditHub>, AuditHubLifetimeManager>();
 
         services.AddSingleton<HubConnectionCounter>();
-        services.AddSingleton<WatchedRequests>();
         services.AddSingleton<AuditStateCache>();
         // Before the SignalR sink: it skips events nobody watches yet, which a later watcher then finds in the cache.
         services.AddSingleton<IAuditEventSink>(sp => sp.GetRequiredService<AuditStateCache>());

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using TruthTable.Contracts;
 using TruthTable.Core.Configuration;
 using TruthTable.Core.Events;
 using TruthTable.Core.Pipeline;
@@ -12,20 +11,18 @@ namespace TruthTable.Core.Hub;
 
 /// <summary>
 /// Delivers audit events to hub clients. <see cref="Publish"/> only queues (bounded, oldest dropped and counted),
-/// so the pipeline never waits on a slow client; a background loop serializes each event once for the feed and sends
-/// it to the request's group.
+/// so the pipeline never waits on a slow client; a background loop serializes each event once and writes it to the
+/// feed's subscribers and the request's watchers (<see cref="HubSubscribers"/>).
 /// </summary>
 /// <remarks>
 /// Events that arrive close together (an audit's AuditStarted and AuditComplete, a burst) are gathered for a short
-/// <see cref="BatchWindow"/> and reach each feed subscriber as one write (<see cref="FeedSubscribers"/>): with many
-/// subscribers that per-connection write is the cost that grows (docs/PERFORMANCE.md, fan-out). Each connection still
-/// receives events in the order they were raised: SignalR queues a connection's writes in order.
+/// <see cref="BatchWindow"/> and reach each feed subscriber as one write: with many subscribers that per-connection
+/// write is the cost that grows (docs/PERFORMANCE.md, fan-out). Each connection still receives events in the order
+/// they were raised: SignalR queues a connection's writes in the order they are started.
 /// </remarks>
 public sealed partial class SignalRAuditEventSink : BackgroundService, IAuditEventSink
 {
-    private readonly IHubContext<AuditHub, IAuditClient> _hub;
-    private readonly WatchedRequests _watched;
-    private readonly FeedSubscribers _feed;
+    private readonly HubSubscribers _subscribers;
     private readonly ILogger<SignalRAuditEventSink> _logger;
     private readonly Channel<AuditEventEnvelope> _outbound;
     private readonly TimeProvider _timeProvider;
@@ -35,20 +32,16 @@ public sealed partial class SignalRAuditEventSink : BackgroundService, IAuditEve
     /// <summary>How long a lone event waits for company before it is sent.</summary>
     public static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(2);
 
-    /// <summary>Most events sent back to back before the sends are awaited.</summary>
+    /// <summary>Most events written back to back before the writes are awaited.</summary>
     public const int MaxBatch = 64;
 
     public SignalRAuditEventSink(
-        IHubContext<AuditHub, IAuditClient> hub,
-        WatchedRequests watched,
-        FeedSubscribers feed,
+        HubSubscribers subscribers,
         IOptions<AuditHubOptions> options,
         ILogger<SignalRAuditEventSink> logger,
         TimeProvider? timeProvider = null)
     {
-        _hub = hub;
-        _watched = watched;
-        _feed = feed;
+        _subscribers = subscribers;
         _logger = logger;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _outbound = Channel.CreateBounded<AuditEventEnvelope>(
@@ -71,7 +64,7 @@ public sealed partial class SignalRAuditEventSink : BackgroundService, IAuditEve
         // per request, which on the feed would bury the audits (and push them out of this queue). The feed counts
         // them in StatsUpdate; a watcher that subscribes later finds the outcome in the AuditStateCache, which
         // receives events before this sink (HubRegistration).
-        if (envelope.Uncaptured && !_watched.IsWatched(envelope.RequestId!))
+        if (envelope.Uncaptured && !_subscribers.IsWatched(envelope.RequestId!))
         {
             return;
         }
@@ -83,7 +76,6 @@ public sealed partial class SignalRAuditEventSink : BackgroundService, IAuditEve
     {
         var batch = new List<AuditEventEnvelope>(MaxBatch);
         var feedMessages = new List<SerializedHubMessage>(MaxBatch);
-        var sends = new List<(Task Send, string What)>(MaxBatch);
         try
         {
             while (await _outbound.Reader.WaitToReadAsync(stoppingToken))
@@ -91,64 +83,41 @@ public sealed partial class SignalRAuditEventSink : BackgroundService, IAuditEve
                 await GatherAsync(batch, stoppingToken);
                 foreach (var envelope in batch)
                 {
+                    var message = HubSubscribers.Serialize(envelope.Event);
                     if (!envelope.Uncaptured)
                     {
-                        feedMessages.Add(FeedSubscribers.Serialize(envelope.Event));
+                        feedMessages.Add(message);
                     }
                     else
                     {
-                        // Sent to the request's groups, feed watchers included: what the feed already has of this
-                        // batch goes first, so every connection still gets events in the order they were raised.
-                        StartFeedSend(feedMessages, sends, stoppingToken);
+                        // Not for the feed, but for all the request's watchers, feed subscribers included: what the
+                        // feed already has of this batch goes first, so every connection gets events in order.
+                        _subscribers.WriteToFeed(feedMessages, stoppingToken);
+                        feedMessages.Clear();
                     }
 
                     if (envelope.RequestId is not null)
                     {
-                        StartSend(() => SendToRequestGroupsAsync(envelope), envelope.Event.GetType().Name, sends);
+                        _subscribers.WriteToWatchers(envelope.RequestId, message, feedSubscribersToo: envelope.Uncaptured, stoppingToken);
                     }
                 }
 
-                StartFeedSend(feedMessages, sends, stoppingToken);
-                foreach (var (send, what) in sends)
-                {
-                    try
-                    {
-                        await send;
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        Log.SendFailed(_logger, e, what);
-                    }
-                }
-
+                _subscribers.WriteToFeed(feedMessages, stoppingToken);
+                feedMessages.Clear();
                 batch.Clear();
-                sends.Clear();
+                try
+                {
+                    await _subscribers.FinishWritesAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Log.SendFailed(_logger, e);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // StopAsync's flush window ran out, or a host that failed to start was disposed unstopped.
-        }
-    }
-
-    private void StartFeedSend(List<SerializedHubMessage> feedMessages, List<(Task, string)> sends, CancellationToken stoppingToken)
-    {
-        if (feedMessages.Count > 0)
-        {
-            StartSend(() => _feed.SendAsync(feedMessages, stoppingToken), "feed events", sends);
-            feedMessages.Clear();
-        }
-    }
-
-    private void StartSend(Func<Task> send, string what, List<(Task, string)> sends)
-    {
-        try
-        {
-            sends.Add((send(), what));
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            Log.SendFailed(_logger, e, what);
         }
     }
 
@@ -195,24 +164,9 @@ public sealed partial class SignalRAuditEventSink : BackgroundService, IAuditEve
         await base.StopAsync(cancellationToken);
     }
 
-    /// <summary>The request's own watchers; the feed gets the event from the batch (<see cref="FeedSubscribers"/>).</summary>
-    private Task SendToRequestGroupsAsync(AuditEventEnvelope envelope)
-    {
-        var clients = envelope.Uncaptured
-            ? _hub.Clients.Groups(AuditHub.RequestGroup(envelope.RequestId!), AuditHub.FeedWatcherGroup(envelope.RequestId!))
-            : _hub.Clients.Group(AuditHub.RequestGroup(envelope.RequestId!));
-        return envelope.Event switch
-        {
-            AuditStartedEvent e => clients.AuditStarted(e),
-            AuditCompleteEvent e => clients.AuditComplete(e),
-            AuditFailedEvent e => clients.AuditFailed(e),
-            _ => Task.CompletedTask,
-        };
-    }
-
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Sending {EventType} to hub clients failed")]
-        public static partial void SendFailed(ILogger logger, Exception exception, string eventType);
+        [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Sending a batch of events to hub clients failed")]
+        public static partial void SendFailed(ILogger logger, Exception exception);
     }
 }

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 
 namespace TruthTable.Core.RequestIds;
 
-/// <summary>The request id rules: honour a caller's id when it is safe to echo and to use as a group name.</summary>
+/// <summary>The request id rules: honour a caller's id when it is safe to echo and to subscribe by.</summary>
 public static class RequestId
 {
     public const int MaxLength = 128;
@@ -10,8 +10,8 @@ public static class RequestId
     private const int RandomBytesPerId = 10; // 74 random bits after the version and variant bits
     private const int RandomBatchBytes = 4096;
 
-    // Random bytes from the OS's CSPRNG, fetched per thread in batches: an id names the SignalR group of its audit,
-    // so it must stay unguessable, but one read(2) of /dev/urandom per request (Guid.CreateVersion7) was ~1 % of
+    // Random bytes from the OS's CSPRNG, fetched per thread in batches: a client subscribes to an audit's events by its
+    // id, so it must stay unguessable, but one read(2) of /dev/urandom per request (Guid.CreateVersion7) was ~1 % of
     // the proxy's CPU at saturation.
     [ThreadStatic]
     private static byte[]? t_random;

@@ -72,12 +72,12 @@ public sealed class QueueFullDeliveryTests
         Assert.Equal((AuditState.StatusFailed, FailureReasons.QueueFull), (state!.Status, state.Failed!.Reason));
 
         // Watchers are counted until they disconnect.
-        var watched = server.GetService<TruthTable.Core.Hub.WatchedRequests>();
+        var watched = server.GetService<TruthTable.Core.Hub.HubSubscribers>();
         await watcher.DisposeAsync();
-        await Poll.UntilAsync(() => watched.Count == 2); // over-1 (still on the feed watcher), unwatched-1 (late)
+        await Poll.UntilAsync(() => watched.WatchedRequestCount == 2); // over-1 (still on the feed watcher), unwatched-1 (late)
         await feedWatcher.DisposeAsync();
         await late.DisposeAsync();
-        await Poll.UntilAsync(() => watched.Count == 0);
+        await Poll.UntilAsync(() => watched.WatchedRequestCount == 0);
 
         silentEngine.Stop();
         lock (held)

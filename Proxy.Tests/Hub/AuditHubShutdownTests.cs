@@ -48,7 +48,7 @@ public sealed class AuditHubShutdownTests
         var connections = new HubConnectionCounter();
         var context = new Mock<HubCallerContext>();
         var hub = new AuditHub(
-            new AuditStateCache(Options.Create(new AuditHubOptions())), Mock.Of<IAuditOutcomeLookup>(), connections, new WatchedRequests(), FeedSubscribersExtensions.NewFeed(), lifetime.Object)
+            new AuditStateCache(Options.Create(new AuditHubOptions())), Mock.Of<IAuditOutcomeLookup>(), connections, HubSubscribersExtensions.NewSubscribers(), lifetime.Object)
         {
             Context = context.Object,
         };

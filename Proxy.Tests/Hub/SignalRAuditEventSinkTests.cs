@@ -1,9 +1,7 @@
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Moq;
 using TruthTable.Contracts;
 using TruthTable.Core.Configuration;
 using TruthTable.Core.Events;
@@ -14,27 +12,15 @@ namespace TruthTable.Tests.Hub;
 
 public sealed class SignalRAuditEventSinkTests : IAsyncLifetime
 {
-    private readonly RecordingAuditClient _clients = new();
     private readonly FakeTimeProvider _time = new();
+    private readonly HubSubscribers _subscribers = HubSubscribersExtensions.NewSubscribers();
+    private readonly InMemoryHubConnection _dashboard;
+    private readonly Queue<string> _received = new();
     private readonly SignalRAuditEventSink _sink;
-    private readonly List<string> _sendOrder = [];
-    private readonly WatchedRequests _watched = new();
-    private readonly List<IReadOnlyList<string>> _groupsSent = [];
-    private readonly FeedSubscribers _feed = FeedSubscribersExtensions.NewFeed();
-    private readonly IHubContext<AuditHub, IAuditClient> _hub;
 
     public SignalRAuditEventSinkTests()
     {
-        var hubClients = new Mock<IHubClients<IAuditClient>>();
-        hubClients.Setup(c => c.Groups(It.IsAny<IReadOnlyList<string>>()))
-            .Callback((IReadOnlyList<string> groups) => { lock (_sendOrder) { _sendOrder.Add(groups[0]); _groupsSent.Add(groups); } })
-            .Returns(_clients);
-        hubClients.Setup(c => c.Group(It.IsAny<string>()))
-            .Callback((string group) => { lock (_sendOrder) { _sendOrder.Add(group); _groupsSent.Add([group]); } })
-            .Returns(_clients);
-        var hub = new Mock<IHubContext<AuditHub, IAuditClient>>();
-        hub.Setup(h => h.Clients).Returns(hubClients.Object);
-        _hub = hub.Object;
+        _dashboard = _subscribers.Subscribe("dashboard", new JsonHubProtocol());
         _sink = CreateSink();
     }
 
@@ -51,9 +37,7 @@ public sealed class SignalRAuditEventSinkTests : IAsyncLifetime
     {
         _sink.Publish(Envelope("r1"));
 
-        var sent = await NextOrAdvanceAsync();
-
-        Assert.Equal("r1", sent.RequestId);
+        Assert.Equal("r1", await NextOrAdvanceAsync());
     }
 
     [Fact]
@@ -61,9 +45,9 @@ public sealed class SignalRAuditEventSinkTests : IAsyncLifetime
     {
         _sink.Publish(Envelope("r1"));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(
-            () => _clients.NextAsync<AuditFailedEvent>(TimeSpan.FromMilliseconds(200)));
-        Assert.Equal("r1", (await NextOrAdvanceAsync()).RequestId);
+        await Task.Delay(200);
+        Assert.Empty(_dashboard.ReadInvocations());
+        Assert.Equal("r1", await NextOrAdvanceAsync());
     }
 
     [Fact]
@@ -77,21 +61,14 @@ public sealed class SignalRAuditEventSinkTests : IAsyncLifetime
         // A burst goes out without waiting, except perhaps a first event read alone, which the window holds until
         // the clock moves; the rest follow in order.
         var received = new List<string>();
-        var first = await NextOrAdvanceAsync();
-        received.Add(first.RequestId);
-        for (var i = 1; i < 10; i++)
+        for (var i = 0; i < 10; i++)
         {
-            received.Add((await NextOrAdvanceAsync()).RequestId);
+            received.Add(await NextOrAdvanceAsync());
         }
 
         Assert.Equal(Enumerable.Range(0, 10).Select(i => $"r{i}"), received);
-        lock (_sendOrder)
-        {
-            Assert.Equal(Enumerable.Range(0, 10).Select(i => AuditHub.RequestGroup($"r{i}")), _sendOrder);
-        }
     }
 
-    /// <summary>The next sent event; while none comes, moves the fake clock one batch window at a time.</summary>
     [Fact]
     public void Publish_UncapturedNobodyWatches_NotQueued()
     {
@@ -101,42 +78,51 @@ public sealed class SignalRAuditEventSinkTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Publish_UncapturedWatched_SentToTheRequestsGroupsNotTheFeed()
+    public async Task Publish_UncapturedWatched_SentToItsWatchersNotTheFeed()
     {
-        _watched.Add("watched");
+        var app = _subscribers.Connect("app", new JsonHubProtocol());
+        _subscribers.Watch("app", "watched", maxPerConnection: 10);
+        var sink = CreateSink();
+        sink.Publish(Envelope("watched") with { Uncaptured = true });
+        sink.Publish(Envelope("audited"));
 
-        _sink.Publish(Envelope("watched") with { Uncaptured = true });
-        _sink.Publish(Envelope("audited"));
+        await SendQueuedAsync(sink);
 
-        Assert.Equal("watched", (await NextOrAdvanceAsync()).RequestId);
-        Assert.Equal("audited", (await NextOrAdvanceAsync()).RequestId);
-        lock (_sendOrder)
-        {
-            Assert.Equal([AuditHub.RequestGroup("watched"), AuditHub.FeedWatcherGroup("watched")], _groupsSent[0]);
-            Assert.Equal([AuditHub.RequestGroup("audited")], _groupsSent[1]);
-        }
+        Assert.Equal(["audited"], _dashboard.ReadInvocations().Select(HubSubscribersTests.RequestIdOf));
+        Assert.Equal(["watched"], app.ReadInvocations().Select(HubSubscribersTests.RequestIdOf));
+    }
+
+    [Fact]
+    public async Task Publish_CapturedWatched_WatcherOffTheFeedGetsItAndTheFeedOnce()
+    {
+        var app = _subscribers.Connect("app", new JsonHubProtocol());
+        _subscribers.Watch("app", "watched", maxPerConnection: 10);
+        _subscribers.Watch("dashboard", "watched", maxPerConnection: 10);
+        var sink = CreateSink();
+        sink.Publish(Envelope("watched"));
+
+        await SendQueuedAsync(sink);
+
+        Assert.Equal(["watched"], _dashboard.ReadInvocations().Select(HubSubscribersTests.RequestIdOf));
+        Assert.Equal(["watched"], app.ReadInvocations().Select(HubSubscribersTests.RequestIdOf));
     }
 
     [Fact]
     public async Task Publish_BurstWithFeedSubscribers_EachGetsItAsOneWriteInOrder()
     {
-        var json = _feed.Subscribe("json", new JsonHubProtocol());
-        var messagePack = _feed.Subscribe("msgpack", new MessagePackHubProtocol());
+        var messagePack = _subscribers.Subscribe("msgpack", new MessagePackHubProtocol());
         var sink = CreateSink();
         for (var i = 0; i < 10; i++)
         {
             sink.Publish(Envelope($"r{i}"));
         }
 
-        await sink.StartAsync(CancellationToken.None); // the burst is queued before the loop reads: one batch
-        await sink.StopAsync(CancellationToken.None);   // sends what is queued, then stops
-        sink.Dispose();
+        await SendQueuedAsync(sink);
 
-        foreach (var subscriber in new[] { json, messagePack })
+        foreach (var subscriber in new[] { _dashboard, messagePack })
         {
-            var received = subscriber.ReadInvocations();
             Assert.Equal(Enumerable.Range(0, 10).Select(i => $"r{i}"),
-                received.Select(m => ((AuditFailedEvent)m.Arguments[0]!).RequestId));
+                subscriber.ReadInvocations().Select(HubSubscribersTests.RequestIdOf));
             Assert.Equal(1, subscriber.Flushes);
         }
     }
@@ -144,45 +130,49 @@ public sealed class SignalRAuditEventSinkTests : IAsyncLifetime
     [Fact]
     public async Task Publish_UncapturedBetweenFeedEvents_FeedSentUpToItFirst()
     {
-        _watched.Add("watched");
-        var subscriber = _feed.Subscribe("c1", new JsonHubProtocol());
+        _subscribers.Watch("dashboard", "watched", maxPerConnection: 10);
         var sink = CreateSink();
         sink.Publish(Envelope("before"));
         sink.Publish(Envelope("watched") with { Uncaptured = true });
         sink.Publish(Envelope("after"));
 
-        await sink.StartAsync(CancellationToken.None);
-        await sink.StopAsync(CancellationToken.None);
-        sink.Dispose();
+        await SendQueuedAsync(sink);
 
-        // The feed's events either side of the uncaptured one go as two writes, the first before its group send.
-        Assert.Equal(["before", "after"], subscriber.ReadInvocations().Select(m => ((AuditFailedEvent)m.Arguments[0]!).RequestId));
-        Assert.Equal(2, subscriber.Flushes);
-        lock (_sendOrder)
-        {
-            Assert.Equal([AuditHub.RequestGroup("before"), AuditHub.RequestGroup("watched"), AuditHub.RequestGroup("after")], _sendOrder);
-        }
+        // The feed's events either side of the uncaptured one go as two writes, with the watcher's write between.
+        Assert.Equal(["before", "watched", "after"], _dashboard.ReadInvocations().Select(HubSubscribersTests.RequestIdOf));
+        Assert.Equal(3, _dashboard.Flushes);
     }
 
     private SignalRAuditEventSink CreateSink() =>
-        new(_hub, _watched, _feed, Options.Create(new AuditHubOptions()), NullLogger<SignalRAuditEventSink>.Instance, _time);
+        new(_subscribers, Options.Create(new AuditHubOptions()), NullLogger<SignalRAuditEventSink>.Instance, _time);
 
-    private async Task<AuditFailedEvent> NextOrAdvanceAsync()
+    /// <summary>Starts a sink whose events were published before it ran (so they are one batch) and stops it once sent.</summary>
+    private static async Task SendQueuedAsync(SignalRAuditEventSink sink)
     {
-        for (var attempt = 0; attempt < 50; attempt++)
+        await sink.StartAsync(CancellationToken.None);
+        await sink.StopAsync(CancellationToken.None); // sends what is queued, then stops
+        sink.Dispose();
+    }
+
+    /// <summary>The request id of the next event on the feed; while none comes, moves the fake clock one batch window at a time.</summary>
+    private async Task<string> NextOrAdvanceAsync()
+    {
+        for (var attempt = 0; attempt < 50 && _received.Count == 0; attempt++)
         {
-            try
+            foreach (var message in _dashboard.ReadInvocations())
             {
-                return await _clients.NextAsync<AuditFailedEvent>(TimeSpan.FromMilliseconds(100));
+                _received.Enqueue(HubSubscribersTests.RequestIdOf(message));
             }
-            catch (OperationCanceledException)
+
+            if (_received.Count == 0)
             {
+                await Task.Delay(100);
                 // The sink may not have started its window timer yet when the clock moved; move it again.
                 _time.Advance(SignalRAuditEventSink.BatchWindow);
             }
         }
 
-        throw new Xunit.Sdk.XunitException("No event was sent.");
+        return _received.TryDequeue(out var requestId) ? requestId : throw new Xunit.Sdk.XunitException("No event was sent.");
     }
 
     private static AuditEventEnvelope Envelope(string requestId) =>

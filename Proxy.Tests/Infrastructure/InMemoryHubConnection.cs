@@ -108,20 +108,35 @@ internal sealed class InMemoryHubConnection
     }
 }
 
-/// <summary>Feeds for unit tests, and in-memory connections on them.</summary>
-internal static class FeedSubscribersExtensions
+/// <summary>Hub subscribers for unit tests, and in-memory connections on them.</summary>
+internal static class HubSubscribersExtensions
 {
-    public static FeedSubscribers NewFeed(TimeProvider? time = null, TimeSpan? slowSubscriberTimeout = null) =>
+    public static HubSubscribers NewSubscribers(TimeProvider? time = null, TimeSpan? slowSubscriberTimeout = null) =>
         new(Options.Create(new AuditHubOptions { SlowSubscriberTimeout = slowSubscriberTimeout ?? TimeSpan.FromSeconds(5) }),
-            time ?? TimeProvider.System, NullLogger<FeedSubscribers>.Instance);
+            time ?? TimeProvider.System, NullLogger<HubSubscribers>.Instance);
 
-    /// <summary>Connects (as the hub's lifetime manager reports it) and joins the feed, as a client calling SubscribeToFeed.</summary>
-    public static InMemoryHubConnection Subscribe(
-        this FeedSubscribers feed, string connectionId, IHubProtocol protocol, long readerBehindBytes = 1024 * 1024)
+    /// <summary>A connection as the hub's lifetime manager reports it, subscribed to nothing yet.</summary>
+    public static InMemoryHubConnection Connect(
+        this HubSubscribers subscribers, string connectionId, IHubProtocol protocol, long readerBehindBytes = 1024 * 1024)
     {
         var connection = new InMemoryHubConnection(connectionId, protocol, readerBehindBytes);
-        feed.Connected(connection.Context);
-        feed.Join(connectionId);
+        subscribers.Connected(connection.Context);
         return connection;
+    }
+
+    /// <summary>Connects and joins the feed, as a client calling SubscribeToFeed.</summary>
+    public static InMemoryHubConnection Subscribe(
+        this HubSubscribers subscribers, string connectionId, IHubProtocol protocol, long readerBehindBytes = 1024 * 1024)
+    {
+        var connection = subscribers.Connect(connectionId, protocol, readerBehindBytes);
+        subscribers.JoinFeed(connectionId);
+        return connection;
+    }
+
+    /// <summary>Writes the events to the feed and waits until they are taken.</summary>
+    public static Task SendToFeedAsync(this HubSubscribers subscribers, params object[] events)
+    {
+        subscribers.WriteToFeed(events.Select(HubSubscribers.Serialize).ToList(), CancellationToken.None);
+        return subscribers.FinishWritesAsync(CancellationToken.None);
     }
 }

@@ -3,7 +3,6 @@ using Moq;
 using TruthTable.Audit.V1;
 using TruthTable.Contracts;
 using TruthTable.Core.Auditing;
-using TruthTable.Core.Hub;
 using TruthTable.Core.Pipeline;
 using TruthTable.Tests.Infrastructure;
 
@@ -19,7 +18,7 @@ public sealed class AuditPipelineTests
     };
 
     [Fact]
-    public async Task DirectJob_EngineCompletes_StartedThenCompleteToRequestGroup()
+    public async Task DirectJob_EngineCompletes_StartedThenCompleteForTheRequest()
     {
         await using var pipeline = new PipelineHarness();
         pipeline.EngineAnswers(Completed("r1"));
@@ -31,7 +30,11 @@ public sealed class AuditPipelineTests
 
         Assert.Equal(("r1", "test-model"), (started.RequestId, started.Model));
         Assert.Equal(("r1", "audit-1", "A", 1), (complete.RequestId, complete.AuditId, complete.Grade, complete.SupportedClaims));
-        Assert.All(pipeline.GroupsSentTo, groups => Assert.Equal([AuditHub.RequestGroup("r1")], groups));
+        lock (pipeline.PublishedFor)
+        {
+            Assert.Equal(["r1", "r1"], pipeline.PublishedFor);
+        }
+
         Assert.Equal(AuditState.StatusComplete, pipeline.States.Find("r1")!.Status);
         pipeline.Grpc.Verify(c => c.SubmitAuditAsync(
             It.Is<AuditRequest>(r => r.RequestId == "r1" && r.Context.Count == 1 && r.Context[0].Id == "d1" && r.Provider == "upstream.test"),
@@ -172,7 +175,6 @@ public sealed class AuditPipelineTests
         Assert.True(pipeline.EnqueueDirect("q1"));
         Assert.True(pipeline.EnqueueDirect("q2"));
         Assert.False(pipeline.EnqueueDirect("q3"));
-        await pipeline.StartAsyncSinkOnly();
 
         var failed = await pipeline.Clients.NextAsync<AuditFailedEvent>();
         Assert.Equal(("q3", FailureReasons.QueueFull, false), (failed.RequestId, failed.Reason, failed.Skipped));
@@ -223,7 +225,6 @@ public sealed class AuditPipelineTests
     public async Task Stop_AfterDispose_StillFailsWhatIsQueued()
     {
         await using var pipeline = new PipelineHarness();
-        await pipeline.StartAsyncSinkOnly();
         pipeline.EnqueueDirect("queued");
 
         pipeline.Workers.Dispose(); // a host may dispose its services before it has stopped them

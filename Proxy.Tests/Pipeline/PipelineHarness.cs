@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Moq;
@@ -9,31 +8,29 @@ using TruthTable.Core.Capture;
 using TruthTable.Core.Configuration;
 using TruthTable.Core.Events;
 using TruthTable.Core.Extraction;
-using TruthTable.Core.Hub;
 using TruthTable.Core.Pipeline;
 using TruthTable.Tests.Infrastructure;
 
 namespace TruthTable.Tests.Pipeline;
 
 /// <summary>
-/// The real pipeline (queue, workers, processor, gRPC client wrapper, SignalR sink) with its two seams mocked:
-/// the generated gRPC client and <see cref="IHubContext{THub,T}"/>.
+/// The real pipeline (queue, workers, processor, gRPC client wrapper) with its two seams stood in for: the generated
+/// gRPC client is mocked, and what the pipeline publishes is recorded (<see cref="Clients"/>,
+/// <see cref="PublishedFor"/>). Delivery to hub clients is covered by SignalRAuditEventSinkTests and the end-to-end
+/// tests.
 /// </summary>
 internal sealed class PipelineHarness : IAsyncDisposable
 {
     public Mock<AuditService.AuditServiceClient> Grpc { get; } = new();
-    public Mock<IHubContext<AuditHub, IAuditClient>> HubContext { get; } = new();
     public RecordingAuditClient Clients { get; } = new();
-    public List<IReadOnlyList<string>> GroupsSentTo { get; } = [];
-    /// <summary>The feed, with no connections: what reaches it is covered by FeedSubscribersTests and the end-to-end tests.</summary>
-    public FeedSubscribers Feed { get; } = FeedSubscribersExtensions.NewFeed();
+    /// <summary>The request id of each event published, in order (null for feed-only events).</summary>
+    public List<string?> PublishedFor { get; } = [];
     public AuditOptions Options { get; }
     public AuditQueue Queue { get; }
     public AuditWorkerPool Workers { get; }
     /// <summary>Not started: it reports spare capacity until a test feeds it queue waits (<c>Observe</c>).</summary>
     public SpareCapacityGate Capacity { get; }
     public AuditStateCache States { get; }
-    private readonly SignalRAuditEventSink _sink;
 
     public PipelineHarness(Action<AuditOptions>? configure = null, TimeProvider? capacityClock = null)
     {
@@ -44,19 +41,9 @@ internal sealed class PipelineHarness : IAsyncDisposable
         };
         configure?.Invoke(Options);
         var audit = Microsoft.Extensions.Options.Options.Create(Options);
-        var hubClients = new Mock<IHubClients<IAuditClient>>();
-        hubClients.Setup(c => c.Groups(It.IsAny<IReadOnlyList<string>>()))
-            .Callback((IReadOnlyList<string> groups) => { lock (GroupsSentTo) { GroupsSentTo.Add(groups); } })
-            .Returns(Clients);
-        hubClients.Setup(c => c.Group(It.IsAny<string>()))
-            .Callback((string group) => { lock (GroupsSentTo) { GroupsSentTo.Add([group]); } })
-            .Returns(Clients);
-        HubContext.Setup(h => h.Clients).Returns(hubClients.Object);
-
         var hubOptions = Microsoft.Extensions.Options.Options.Create(new AuditHubOptions());
-        _sink = new SignalRAuditEventSink(HubContext.Object, new WatchedRequests(), Feed, hubOptions, NullLogger<SignalRAuditEventSink>.Instance);
         States = new AuditStateCache(hubOptions);
-        var events = new AuditEventBroadcaster([States, new PipelineStats(TimeProvider.System), _sink]);
+        var events = new AuditEventBroadcaster([States, new PipelineStats(TimeProvider.System), new RecordingSink(this)]);
         Queue = new AuditQueue(audit, events, TimeProvider.System);
         var engine = new GrpcAuditEngineClient(Grpc.Object, new AuditCircuitBreaker(audit), audit, TimeProvider.System,
             NullLogger<GrpcAuditEngineClient>.Instance);
@@ -67,14 +54,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
         Workers = new AuditWorkerPool(Queue, processor, Capacity, audit, TimeProvider.System, NullLogger<AuditWorkerPool>.Instance);
     }
 
-    public async Task StartAsync()
-    {
-        await _sink.StartAsync(CancellationToken.None);
-        await Workers.StartAsync(CancellationToken.None);
-    }
-
-    /// <summary>Delivers events to the mocked hub without starting the workers.</summary>
-    public Task StartAsyncSinkOnly() => _sink.StartAsync(CancellationToken.None);
+    public Task StartAsync() => Workers.StartAsync(CancellationToken.None);
 
     public bool EnqueueDirect(string requestId, string answer = "Paris is the capital of France.") =>
         Queue.TryEnqueue(AuditJob.ForDirectAudit(requestId,
@@ -109,8 +89,27 @@ internal sealed class PipelineHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Workers.StopAsync(CancellationToken.None);
-        await _sink.StopAsync(CancellationToken.None);
         Workers.Dispose();
-        _sink.Dispose();
+    }
+
+    private sealed class RecordingSink(PipelineHarness harness) : IAuditEventSink
+    {
+        public void Publish(AuditEventEnvelope envelope)
+        {
+            lock (harness.PublishedFor)
+            {
+                harness.PublishedFor.Add(envelope.RequestId);
+            }
+
+            _ = envelope.Event switch
+            {
+                AuditStartedEvent e => harness.Clients.AuditStarted(e),
+                AuditCompleteEvent e => harness.Clients.AuditComplete(e),
+                AuditFailedEvent e => harness.Clients.AuditFailed(e),
+                HealthUpdateEvent e => harness.Clients.HealthUpdate(e),
+                StatsUpdateEvent e => harness.Clients.StatsUpdate(e),
+                _ => throw new InvalidOperationException($"Unexpected {envelope.Event.GetType().Name}."),
+            };
+        }
     }
 }

@@ -1,5 +1,5 @@
 // The audit hub connection (the official @microsoft/signalr client, loaded as lib/signalr.min.js). Reconnects
-// forever with capped backoff, and subscribes again after every (re)connect: SignalR groups do not survive one.
+// forever with capped backoff, and subscribes again after every (re)connect: a new connection starts with no subscriptions.
 
 // The IAuditClient and IAuditHub member names (Proxy.Contracts), in one place.
 export const ClientMethods = Object.freeze({
