@@ -95,8 +95,10 @@ public sealed partial class HubSubscribers(
         {
             if (_connected.TryGetValue(connectionId, out var subscriber))
             {
-                subscriber.OnFeed = true;
+                // In this order, here and in LeaveFeed: a batch written meanwhile may reach the connection twice
+                // (through the feed and as a watcher), never not at all.
                 _feed[connectionId] = subscriber.Connection;
+                subscriber.OnFeed = true;
             }
         }
     }
@@ -176,12 +178,17 @@ public sealed partial class HubSubscribers(
             return;
         }
 
-        foreach (var (_, connection) in _feed)
+        try
         {
-            StartWrite(connection, Joined(messages, connection.Protocol), cancellationToken);
+            foreach (var (_, connection) in _feed)
+            {
+                StartWrite(connection, Joined(messages, connection.Protocol), cancellationToken);
+            }
         }
-
-        _joinedByProtocol.Clear();
+        finally
+        {
+            _joinedByProtocol.Clear(); // this batch's bytes, never the next one's
+        }
     }
 
     /// <summary>

@@ -81,33 +81,21 @@ public sealed partial class SignalRAuditEventSink : BackgroundService, IAuditEve
             while (await _outbound.Reader.WaitToReadAsync(stoppingToken))
             {
                 await GatherAsync(batch, stoppingToken);
-                foreach (var envelope in batch)
-                {
-                    var message = HubSubscribers.Serialize(envelope.Event);
-                    if (!envelope.Uncaptured)
-                    {
-                        feedMessages.Add(message);
-                    }
-                    else
-                    {
-                        // Not for the feed, but for all the request's watchers, feed subscribers included: what the
-                        // feed already has of this batch goes first, so every connection gets events in order.
-                        _subscribers.WriteToFeed(feedMessages, stoppingToken);
-                        feedMessages.Clear();
-                    }
-
-                    if (envelope.RequestId is not null)
-                    {
-                        _subscribers.WriteToWatchers(envelope.RequestId, message, feedSubscribersToo: envelope.Uncaptured, stoppingToken);
-                    }
-                }
-
-                _subscribers.WriteToFeed(feedMessages, stoppingToken);
-                feedMessages.Clear();
-                batch.Clear();
+                // What fails (an event that would not serialize, a write) is logged, and the next batch goes out.
                 try
                 {
-                    await _subscribers.FinishWritesAsync(stoppingToken);
+                    StartWrites(batch, feedMessages, stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Log.SendFailed(_logger, e);
+                }
+
+                batch.Clear();
+                feedMessages.Clear();
+                try
+                {
+                    await _subscribers.FinishWritesAsync(stoppingToken); // all the writes started, even before a failure
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -119,6 +107,33 @@ public sealed partial class SignalRAuditEventSink : BackgroundService, IAuditEve
         {
             // StopAsync's flush window ran out, or a host that failed to start was disposed unstopped.
         }
+    }
+
+    /// <summary>Serializes each event once and starts writing it to the request's watchers and the feed.</summary>
+    private void StartWrites(List<AuditEventEnvelope> batch, List<SerializedHubMessage> feedMessages, CancellationToken stoppingToken)
+    {
+        foreach (var envelope in batch)
+        {
+            var message = HubSubscribers.Serialize(envelope.Event);
+            if (!envelope.Uncaptured)
+            {
+                feedMessages.Add(message);
+            }
+            else
+            {
+                // Not for the feed, but for all the request's watchers, feed subscribers included: what the feed
+                // already has of this batch goes first, so every connection gets events in order.
+                _subscribers.WriteToFeed(feedMessages, stoppingToken);
+                feedMessages.Clear();
+            }
+
+            if (envelope.RequestId is not null)
+            {
+                _subscribers.WriteToWatchers(envelope.RequestId, message, feedSubscribersToo: envelope.Uncaptured, stoppingToken);
+            }
+        }
+
+        _subscribers.WriteToFeed(feedMessages, stoppingToken);
     }
 
     /// <summary>Takes what is queued (up to <see cref="MaxBatch"/>); a lone event waits <see cref="BatchWindow"/> for more.</summary>

@@ -6,6 +6,7 @@ using TruthTable.Core.Events;
 using TruthTable.Core.Configuration;
 using TruthTable.Core.History;
 using TruthTable.Core.Pipeline;
+using TruthTable.Tests.Infrastructure;
 
 namespace TruthTable.Tests.History;
 

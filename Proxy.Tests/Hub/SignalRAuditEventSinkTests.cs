@@ -70,6 +70,27 @@ public sealed class SignalRAuditEventSinkTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Publish_EventThatWillNotSerialize_LoggedAndTheNextBatchStillGoesOut()
+    {
+        var logger = new RecordingLogger<SignalRAuditEventSink>();
+        var sink = new SignalRAuditEventSink(_subscribers, Options.Create(new AuditHubOptions()), logger, _time);
+        sink.Publish(new AuditEventEnvelope("broken", "not a hub event"));
+        await sink.StartAsync(CancellationToken.None);
+        await Poll.UntilAsync(() =>
+        {
+            _time.Advance(SignalRAuditEventSink.BatchWindow); // the lone event's window
+            return !logger.Entries.IsEmpty;
+        });
+
+        sink.Publish(Envelope("r1"));
+        await sink.StopAsync(CancellationToken.None); // sends what is queued, then stops
+        sink.Dispose();
+
+        Assert.Equal(["r1"], _dashboard.ReadInvocations().Select(HubSubscribersTests.RequestIdOf));
+        Assert.Contains(logger.Entries, e => e.EventId.Id == 3001);
+    }
+
+    [Fact]
     public void Publish_UncapturedNobodyWatches_NotQueued()
     {
         _sink.Publish(Envelope("turned-away") with { Uncaptured = true });

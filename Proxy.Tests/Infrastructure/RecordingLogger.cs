@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace TruthTable.Tests.History;
+namespace TruthTable.Tests.Infrastructure;
 
 /// <summary>Keeps the entries logged to it, to check event ids, levels and rate limits.</summary>
 internal sealed class RecordingLogger<T> : ILogger<T>
