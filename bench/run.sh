@@ -251,7 +251,7 @@ fi
   if grep -q '"case":"fanout"' "$RESULTS"; then
     echo "| fan-out: AuditComplete raised → received (protocol) | subscribers | audits/s | p50 ms | p90 ms | p99 ms | max ms | received / expected | server cores | client cores | server RSS per idle connection | load1 |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-    jq -r 'select(.case=="fanout") | "| \(.target) | \(.subscribers) | \(.rate) | \(.p50) | \(.p90) | \(.p99) | \(.max) | \(.received) / \(.expected)\(if (.failed // 0) > 0 then " (\(.failed) AuditFailed)" else "" end) | \(.serverCores) | \(.clientCores) | \(.rssPerConnectionKiB) KiB | \(.load1) |"' "$RESULTS"
+    jq -r 'select(.case=="fanout") | "| \(.target) | \(.subscribers) | \(.rate) | \(.p50) | \(.p90) | \(.p99) | \(.max) | \(.received) / \(.expected)\(if (.failed // 0) > 0 then " (\(.failed) AuditFailed)" else "" end)\(if (.refused // 0) > 0 then " (\(.refused) audits refused: queue full)" else "" end) | \(.serverCores) | \(.clientCores) | \(.rssPerConnectionKiB) KiB | \(.load1) |"' "$RESULTS"
     echo
   fi
   if grep -q '"case":"audit-' "$RESULTS"; then

@@ -27,9 +27,14 @@ public static class FanOutRun
         var rssBefore = Rss(serverPid);
         var latencies = new double[(long)subscribers * audits + subscribers * 64];
         var received = 0L;
-        var failed = 0L; // AuditFailed for this run's audits: ended, not lost
         var warmupReceived = 0L;
         var mine = new System.Collections.Concurrent.ConcurrentDictionary<string, byte>();
+        // AuditFailed per audit of this run, received by any subscriber. An audit the server refused (503, its queue
+        // full) also raises one, but is not expected: counting those toward the total ended the wait for delivery
+        // early, with results still on their way.
+        var failedById = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        var refused = new System.Collections.Concurrent.ConcurrentDictionary<string, byte>();
+        long FailedOfAccepted() => failedById.Where(f => !refused.ContainsKey(f.Key)).Sum(f => (long)f.Value);
         var connections = await FeedConnections.OpenManyAsync(url, subscribers, protocol == "messagepack", (c, _) =>
         {
             c.On<CompleteStamp>(nameof(IAuditClient.AuditComplete), e =>
@@ -49,7 +54,14 @@ public static class FanOutRun
             });
             c.On<FailedStamp>(nameof(IAuditClient.AuditFailed), e =>
             {
-                Interlocked.Increment(ref mine.ContainsKey(e.RequestId) ? ref failed : ref warmupReceived);
+                if (mine.ContainsKey(e.RequestId))
+                {
+                    failedById.AddOrUpdate(e.RequestId, 1, (_, n) => n + 1);
+                }
+                else
+                {
+                    Interlocked.Increment(ref warmupReceived);
+                }
             });
         }, nameof(IAuditClient.AuditComplete), nameof(IAuditClient.AuditFailed));
         await Task.Delay(TimeSpan.FromSeconds(3)); // let the server settle before reading its memory
@@ -62,7 +74,7 @@ public static class FanOutRun
         var warmupRun = Guid.NewGuid().ToString("N")[..8];
         var warmupPosted = 0;
         await PostAtRateAsync(client, url, warmupRate, (int)(warmupRate * warmupSeconds), i => $"warmup-{warmupRun}-{i}",
-            () => Interlocked.Increment(ref warmupPosted));
+            _ => Interlocked.Increment(ref warmupPosted), _ => { });
         await WaitForDeliveryAsync(() => Interlocked.Read(ref warmupReceived), (long)warmupPosted * subscribers);
 
         var serverCpuStart = CpuSeconds(serverPid);
@@ -75,15 +87,15 @@ public static class FanOutRun
             var id = $"fanout-{run}-{i}";
             mine[id] = 0;
             return id;
-        }, () => Interlocked.Increment(ref posted));
+        }, _ => Interlocked.Increment(ref posted), id => refused[id] = 0);
         var expected = (long)posted * subscribers;
-        await WaitForDeliveryAsync(() => Interlocked.Read(ref received) + Interlocked.Read(ref failed), expected);
+        await WaitForDeliveryAsync(() => Interlocked.Read(ref received) + FailedOfAccepted(), expected);
 
         var sendSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         var serverCpu = CpuSeconds(serverPid) - serverCpuStart;
         var clientCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - clientCpuStart;
         var count = (int)Math.Min(Interlocked.Read(ref received), latencies.Length);
-        var failedCount = Interlocked.Read(ref failed); // read once, so failed + missing + received add up
+        var failedCount = FailedOfAccepted(); // read once, so failed + missing + received add up
         var p = new Percentiles(latencies.Take(count));
         await FeedConnections.CloseAllAsync(connections);
         Console.WriteLine(JsonSerializer.Serialize(new
@@ -99,6 +111,7 @@ public static class FanOutRun
             expected,
             received = count,
             failed = failedCount,
+            refused = refused.Count,
             missing = expected - count - failedCount,
             p50 = Math.Round(p.At(50), 1),
             p90 = Math.Round(p.At(90), 1),
@@ -132,7 +145,8 @@ public static class FanOutRun
     }
 
     /// <summary>Posts <paramref name="count"/> direct audits at <paramref name="rate"/> per second and waits for all.</summary>
-    private static async Task PostAtRateAsync(HttpClient client, Uri url, double rate, int count, Func<int, string> nextId, Action onPosted)
+    private static async Task PostAtRateAsync(
+        HttpClient client, Uri url, double rate, int count, Func<int, string> nextId, Action<string> onPosted, Action<string> onRefused)
     {
         var ticksPerAudit = Stopwatch.Frequency / rate;
         var start = Stopwatch.GetTimestamp();
@@ -140,17 +154,21 @@ public static class FanOutRun
         for (var i = 0; i < count; i++)
         {
             await Pacer.WaitUntilAsync(start + (long)(i * ticksPerAudit));
-            sends.Add(SendAsync(client, url, nextId(i), onPosted));
+            sends.Add(SendAsync(client, url, nextId(i), onPosted, onRefused));
         }
 
         await Task.WhenAll(sends);
     }
 
-    private static async Task SendAsync(HttpClient client, Uri url, string id, Action onPosted)
+    private static async Task SendAsync(HttpClient client, Uri url, string id, Action<string> onPosted, Action<string> onRefused)
     {
         if (await DirectAudits.PostAsync(client, url, id))
         {
-            onPosted();
+            onPosted(id);
+        }
+        else
+        {
+            onRefused(id);
         }
     }
 
