@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using TruthTable.Contracts;
 using TruthTable.Tests.Infrastructure;
@@ -48,5 +49,26 @@ public sealed class HubDeliveryTests
         await events.WaitForAsync<AuditCompleteEvent>(e => e.RequestId == "watched-1");
         var otherId = (await other.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("requestId").GetString();
         Assert.DoesNotContain(events.Seen.OfType<AuditCompleteEvent>(), e => e.RequestId == otherId);
+    }
+
+    [Fact]
+    public async Task SubscribeToRequest_OverThePerConnectionLimit_RefusedWithTheRule_SameIdStillFine()
+    {
+        await using var upstream = await FakeOpenAiUpstream.StartAsync();
+        await using var server = await TruthTableServer.StartAsync(upstream.BaseAddress);
+        await using var connection = await server.ConnectHubAsync();
+        for (var i = 0; i < TruthTable.Core.Hub.AuditHub.MaxWatchedRequestsPerConnection; i++)
+        {
+            await connection.InvokeAsync<AuditState?>(nameof(IAuditHub.SubscribeToRequest), $"limit-{i}");
+        }
+
+        var refused = await Assert.ThrowsAsync<HubException>(
+            () => connection.InvokeAsync<AuditState?>(nameof(IAuditHub.SubscribeToRequest), "one-too-many"));
+        await connection.InvokeAsync<AuditState?>(nameof(IAuditHub.SubscribeToRequest), "limit-0");
+        await connection.InvokeAsync(nameof(IAuditHub.UnsubscribeFromRequest), "limit-1");
+        await connection.InvokeAsync<AuditState?>(nameof(IAuditHub.SubscribeToRequest), "one-too-many");
+
+        Assert.Contains("at most 1000 request ids", refused.Message);
+        Assert.Equal(1000, server.GetService<TruthTable.Core.Hub.HubSubscribers>().WatchedRequestCount);
     }
 }
