@@ -7,7 +7,7 @@ namespace TruthTable.Core.Auditing;
 
 /// <summary>Health of the audit path as a whole: the audit service, its circuit, the queue, the hub and the history.</summary>
 public sealed class AuditServiceHealth(
-    IAuditEngineClient engine, AuditQueue queue, HubConnectionCounter connections, TimeProvider timeProvider,
+    IAuditEngineClient engine, AuditQueue queue, HubSubscribers hubClients, TimeProvider timeProvider,
     IAuditHistoryHealth? history = null)
 {
     public const string Healthy = "healthy";
@@ -19,7 +19,7 @@ public sealed class AuditServiceHealth(
         var circuit = engine.CircuitState;
         var answers = circuit != "open" && await engine.CheckHealthAsync(cancellationToken);
         var status = !answers ? Unavailable : circuit == "closed" && queue.HasRoom ? Healthy : Degraded;
-        return new HealthUpdateEvent(status, circuit, queue.Depth, queue.Capacity, connections.Count,
+        return new HealthUpdateEvent(status, circuit, queue.Depth, queue.Capacity, hubClients.ConnectionCount,
             timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), history?.Snapshot());
     }
 }

@@ -14,7 +14,6 @@ namespace TruthTable.Core.Hub;
 public sealed class AuditHub(
     AuditStateCache states,
     IAuditOutcomeLookup storedOutcomes,
-    HubConnectionCounter connections,
     HubSubscribers subscribers,
     IHostApplicationLifetime lifetime)
     : Hub<IAuditClient>, IAuditHub
@@ -56,7 +55,6 @@ public sealed class AuditHub(
 
     public override Task OnConnectedAsync()
     {
-        connections.Connected();
         if (lifetime.ApplicationStopping.IsCancellationRequested)
         {
             // SignalR closes its connections when the host starts stopping, but a client that reconnects at once
@@ -66,12 +64,6 @@ public sealed class AuditHub(
         }
 
         return base.OnConnectedAsync();
-    }
-
-    public override Task OnDisconnectedAsync(Exception? exception)
-    {
-        connections.Disconnected(); // its subscriptions end in HubSubscribers, told by AuditHubLifetimeManager
-        return base.OnDisconnectedAsync(exception);
     }
 
     private static void EnsureValid(string requestId)

@@ -29,7 +29,6 @@ public static class HubRegistration
         services.AddSingleton<HubSubscribers>();
         services.AddSingleton<HubLifetimeManager<AuditHub>, AuditHubLifetimeManager>();
 
-        services.AddSingleton<HubConnectionCounter>();
         services.AddSingleton<AuditStateCache>();
         // Before the SignalR sink: it skips events nobody watches yet, which a later watcher then finds in the cache.
         services.AddSingleton<IAuditEventSink>(sp => sp.GetRequiredService<AuditStateCache>());

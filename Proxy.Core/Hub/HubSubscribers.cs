@@ -41,6 +41,9 @@ public sealed partial class HubSubscribers(
     private readonly List<(IHubProtocol Protocol, SerializedHubMessage Joined)> _joinedByProtocol = new(2);
     private readonly List<(HubConnectionContext Connection, Task Write)> _pendingWrites = [];
 
+    /// <summary>Open hub connections (HealthUpdate).</summary>
+    public int ConnectionCount => _connected.Count;
+
     /// <summary>Connections on the feed now.</summary>
     public int FeedCount => _feed.Count;
 

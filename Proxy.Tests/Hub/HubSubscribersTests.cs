@@ -62,6 +62,7 @@ public sealed class HubSubscribersTests
     {
         var gone = _subscribers.Subscribe("gone", new JsonHubProtocol());
         _subscribers.Watch("gone", "r1", maxPerConnection: 10);
+        Assert.Equal((1, 1, 1), (_subscribers.ConnectionCount, _subscribers.FeedCount, _subscribers.WatchedRequestCount));
 
         _subscribers.Disconnected("gone");
         _subscribers.JoinFeed("gone"); // a late SubscribeToFeed of a connection already closed
@@ -69,7 +70,7 @@ public sealed class HubSubscribersTests
         await _subscribers.SendToFeedAsync(Failed("r1"));
         await WriteToWatchersAsync(_subscribers, "r1", Failed("r1"), feedSubscribersToo: true);
 
-        Assert.Equal((0, 0), (_subscribers.FeedCount, _subscribers.WatchedRequestCount));
+        Assert.Equal((0, 0, 0), (_subscribers.ConnectionCount, _subscribers.FeedCount, _subscribers.WatchedRequestCount));
         Assert.Empty(gone.ReadInvocations());
     }
 
