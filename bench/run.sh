@@ -8,7 +8,8 @@
 #   BENCH_REPS=1 BENCH_DURATION=5 bench/run.sh proxy   # a quick look
 #
 # Knobs: BENCH_REPS (3), BENCH_DURATION seconds per load run (10), BENCH_CONNECTIONS for wrk (16),
-# BENCH_RATE fixed rate for (a) (1000), BENCH_SSE_STREAMS (400), BENCH_SSE_CONCURRENCY (40), BENCH_SSE_GAP_MS (5),
+# BENCH_RATE fixed rate for (a) (1000), BENCH_RATE_SLICE seconds each target gets in turn at that rate (1),
+# BENCH_SSE_STREAMS (400), BENCH_SSE_CONCURRENCY (40), BENCH_SSE_GAP_MS (5),
 # BENCH_OUT (bench/results/<date>),
 # BENCH_TARGETS (all five), BENCH_WARMUP seconds of wrk per shape and target before measuring (15),
 # BENCH_FANOUT_WARMUP seconds of unrecorded load before each fan-out case (40),
@@ -24,6 +25,7 @@ REPS=${BENCH_REPS:-3}
 DURATION=${BENCH_DURATION:-10}
 CONNS=${BENCH_CONNECTIONS:-16}
 RATE=${BENCH_RATE:-1000}
+RATE_SLICE=${BENCH_RATE_SLICE:-1}
 WARMUP=${BENCH_WARMUP:-15}
 FANOUT_WARMUP=${BENCH_FANOUT_WARMUP:-40}
 # 400 streams, 40 at a time: each stream gives one time to first byte, and the p99 of 40 (the old default, 4 at a
@@ -133,6 +135,33 @@ measure() { # case target rep command...
   log "$c $target rep $rep: $(echo "$line" | cut -c1-160)"
 }
 
+# Runs one LoadClient measurement that takes turns between all targets (see FixedRateRun), and records a line per
+# target, with the audit outcomes each TruthTable had over the whole run.
+measure_interleaved() { # case rep command...
+  local c=$1 rep=$2; shift 2
+  local target port line
+  declare -A before=()
+  for target in $TARGETS; do
+    [[ $target == tt-fake-engine || $target == tt-embedded || $target == tt-baseline ]] && before[$target]=$(stats "$(port_of "$target")")
+  done
+  LOAD=$(load1)
+  local lines; lines=$("$@" | grep '^{')
+  for target in $TARGETS; do
+    line=$(echo "$lines" | jq -c --arg t "$target" 'select(.label == $t)')
+    local extra="{}"
+    if [[ -n ${before[$target]:-} ]]; then
+      local after; after=$(stats "$(port_of "$target")")
+      extra=$(jq -cn --argjson b "${before[$target]}" --argjson a "$after" \
+        '{auditsComplete:($a.successful-$b.successful), auditsFailed:($a.failed-$b.failed), auditsSkipped:($a.skipped-$b.skipped)}')
+    fi
+    echo "$line" | record "$c" "$target" "$rep" "$extra"
+    log "$c $target rep $rep: $(echo "$line" | cut -c1-160)"
+  done
+}
+
+# label=url for every target, for the LoadClient's --targets.
+target_urls() { local t out=""; for t in $TARGETS; do out+="$t=http://127.0.0.1:$(port_of "$t"),"; done; echo "${out%,}"; }
+
 wrk_run() { # port shape seconds
   wrk -t1 -c"$CONNS" -d"$3"s --timeout 10s -s "$ROOT/bench/wrk/chat.lua" "http://127.0.0.1:$1/v1/chat/completions" -- "$2"
 }
@@ -172,14 +201,12 @@ if [[ " $PARTS " == *" proxy "* ]]; then
         measure "$shape" "$target" "$rep" wrk_run "$(port_of "$target")" $shape "$DURATION"
       done
     done
-    for target in $TARGETS; do
-      measure json-rate "$target" "$rep" dotnet "$LOADCLIENT" rate --url "http://127.0.0.1:$(port_of "$target")" \
-        --label "$target" --rate "$RATE" --duration "$DURATION"
-    done
-    for target in $TARGETS; do
-      measure sse-timing "$target" "$rep" dotnet "$LOADCLIENT" sse --url "http://127.0.0.1:$(port_of "$target")" \
-        --label "$target" --streams "$SSE_STREAMS" --concurrency "$SSE_CONCURRENCY" --gap-ms "$SSE_GAP_MS"
-    done
+    # The latency cases take turns between the targets in 1 s slices (and SSE in rounds of one batch of streams), so
+    # the neighbours' bursts land on every target alike; one after the other, 10 s each, they decided the p99 deltas.
+    measure_interleaved json-rate "$rep" dotnet "$LOADCLIENT" rate --targets "$(target_urls)" \
+      --rate "$RATE" --duration "$DURATION" --slice "$RATE_SLICE"
+    measure_interleaved sse-timing "$rep" dotnet "$LOADCLIENT" sse --targets "$(target_urls)" \
+      --streams "$SSE_STREAMS" --concurrency "$SSE_CONCURRENCY" --gap-ms "$SSE_GAP_MS"
   done
   for target in "${!TT_PID[@]}"; do
     LOAD=$(load1)

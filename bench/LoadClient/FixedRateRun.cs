@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 
 namespace TruthTable.Bench.LoadClient;
@@ -8,50 +9,90 @@ namespace TruthTable.Bench.LoadClient;
 /// its latency is measured from when it was due, not from when it was sent, so a stalled server is not hidden by
 /// a client that politely waits (coordinated omission).
 /// </summary>
+/// <remarks>
+/// With several targets the run is cut into slices (<c>--slice</c> seconds, 1 by default) that take turns: target A
+/// for a slice, then B, then C, then A again, until each has had <c>--duration</c> seconds. On a shared machine the
+/// neighbours' bursts come and go over seconds; measured one after the other, one target could get a whole quiet
+/// 10 s and the next a noisy one, and the p99 difference between them was mostly that (docs/PERFORMANCE.md, runs X and
+/// Y: the upstream alone moved 3.7–24.5 ms between reps). Interleaved, every target sees the same weather.
+/// </remarks>
 public static class FixedRateRun
 {
+    // Between slices, so work a target still does after its slice (audits, history writes) lands in the gap rather
+    // than in the next target's slice.
+    private static readonly TimeSpan SliceGap = TimeSpan.FromMilliseconds(100);
+
     public static async Task RunAsync(BenchArgs options)
     {
-        var url = new Uri(options.Get("url"));
+        var targets = Target.FromArgs(options);
         var rate = options.GetDouble("rate", 1000);
         var seconds = options.GetDouble("duration", 10);
+        var slice = targets.Count == 1 ? seconds : options.GetDouble("slice", 1);
         var shape = options.Get("shape", "json");
-        using var client = ChatRequests.CreateClient();
+        var latenciesOut = options.Get("latencies-out", "");
 
-        // Warm-up at the same rate for a second, not recorded.
-        await DriveAsync(client, url, shape, rate, Math.Min(2, seconds), null);
-        var latencies = new double[(int)(rate * seconds)];
-        var result = await DriveAsync(client, url, shape, rate, seconds, latencies, options.Get("latencies-out", ""));
-        var p = new Percentiles(latencies.Take(result.Completed));
-        Console.WriteLine(JsonSerializer.Serialize(new
+        // Warm-up at the same rate for a second or two each, not recorded.
+        foreach (var target in targets)
         {
-            kind = "rate",
-            label = options.Get("label"),
-            shape,
-            rate,
-            seconds,
-            sent = latencies.Length,
-            completed = result.Completed,
-            errors = result.Errors,
-            achievedRps = Math.Round(result.Completed / result.Elapsed, 1),
-            p50 = Math.Round(p.At(50), 3),
-            p90 = Math.Round(p.At(90), 3),
-            p99 = Math.Round(p.At(99), 3),
-            p999 = Math.Round(p.At(99.9), 3),
-            max = Math.Round(p.Max, 3),
-        }));
+            await DriveAsync(target, shape, rate, Math.Min(2, seconds));
+        }
+
+        var rounds = (int)Math.Ceiling(seconds / slice);
+        var results = targets.ToDictionary(t => t, _ => new List<DriveResult>(rounds));
+        for (var round = 0; round < rounds; round++)
+        {
+            foreach (var target in Target.InRound(targets, round))
+            {
+                results[target].Add(await DriveAsync(target, shape, rate, Math.Min(slice, seconds - round * slice)));
+                if (targets.Count > 1)
+                {
+                    await Task.Delay(SliceGap);
+                }
+            }
+        }
+
+        foreach (var target in targets)
+        {
+            var slices = results[target];
+            // Every request's latency in due order (0 for a failed one): a stall shows as a run of lines falling by
+            // 1000 / rate ms each.
+            if (latenciesOut.Length > 0)
+            {
+                var file = targets.Count == 1 ? latenciesOut : $"{latenciesOut}.{target.Label}";
+                await File.WriteAllLinesAsync(file, slices.SelectMany(s => s.Latencies).Select(l => l.ToString("F3", CultureInfo.InvariantCulture)));
+            }
+
+            var sent = slices.Sum(s => s.Latencies.Length);
+            var completed = slices.Sum(s => s.Completed);
+            var p = new Percentiles(slices.SelectMany(s => s.Latencies).Where(l => l > 0));
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                kind = "rate",
+                label = target.Label,
+                shape,
+                rate,
+                seconds,
+                slices = slices.Count,
+                sent,
+                completed,
+                errors = slices.Sum(s => s.Errors),
+                achievedRps = Math.Round(completed / slices.Sum(s => s.Elapsed), 1),
+                p50 = Math.Round(p.At(50), 3),
+                p90 = Math.Round(p.At(90), 3),
+                p99 = Math.Round(p.At(99), 3),
+                p999 = Math.Round(p.At(99.9), 3),
+                max = Math.Round(p.Max, 3),
+            }));
+        }
     }
 
-    private sealed record DriveResult(int Completed, int Errors, double Elapsed);
+    /// <param name="Latencies">Each request's latency in ms in the order they were due; 0 for a failed one.</param>
+    private sealed record DriveResult(double[] Latencies, int Completed, int Errors, double Elapsed);
 
-    /// <param name="latenciesOut">
-    /// Where to write every request's latency in ms, one line each in the order they were due (request i due at
-    /// i / rate; 0 for a failed one): a stall shows as a run of lines falling by 1000 / rate ms each.
-    /// </param>
-    private static async Task<DriveResult> DriveAsync(
-        HttpClient client, Uri url, string shape, double rate, double seconds, double[]? latencies, string latenciesOut = "")
+    private static async Task<DriveResult> DriveAsync(Target target, string shape, double rate, double seconds)
     {
         var total = (int)(rate * seconds);
+        var latencies = new double[total];
         var ticksPerRequest = Stopwatch.Frequency / rate;
         var inFlight = new List<Task>(total);
         var completed = 0;
@@ -63,45 +104,27 @@ public static class FixedRateRun
             await Pacer.WaitUntilAsync(due);
 
             var index = i;
-            inFlight.Add(SendOneAsync(client, url, shape, due, latencies, index, () => Interlocked.Increment(ref completed), () => Interlocked.Increment(ref errors)));
+            inFlight.Add(SendOneAsync(target, shape, due, latencies, index, () => Interlocked.Increment(ref completed), () => Interlocked.Increment(ref errors)));
         }
 
         await Task.WhenAll(inFlight);
-        var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        // Keep the latencies of completed requests at the front for the percentiles.
-        if (latencies is not null)
-        {
-            if (latenciesOut.Length > 0)
-            {
-                await File.WriteAllLinesAsync(latenciesOut, latencies.Select(l => l.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)));
-            }
-
-            var kept = latencies.Where(l => l > 0).ToArray();
-            Array.Clear(latencies);
-            kept.CopyTo(latencies, 0);
-        }
-
-        return new DriveResult(completed, errors, elapsed);
+        return new DriveResult(latencies, completed, errors, Stopwatch.GetElapsedTime(start).TotalSeconds);
     }
 
     private static async Task SendOneAsync(
-        HttpClient client, Uri url, string shape, long due, double[]? latencies, int index, Action onCompleted, Action onError)
+        Target target, string shape, long due, double[] latencies, int index, Action onCompleted, Action onError)
     {
         try
         {
-            using var request = ChatRequests.Create(url, shape);
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead);
+            using var request = ChatRequests.Create(target.Url, shape);
+            using var response = await target.Client.SendAsync(request, HttpCompletionOption.ResponseContentRead);
             if (!response.IsSuccessStatusCode)
             {
                 onError();
                 return;
             }
 
-            if (latencies is not null)
-            {
-                latencies[index] = Stopwatch.GetElapsedTime(due).TotalMilliseconds;
-            }
-
+            latencies[index] = Stopwatch.GetElapsedTime(due).TotalMilliseconds;
             onCompleted();
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)

@@ -8,70 +8,99 @@ namespace TruthTable.Bench.LoadClient;
 /// request was sent, and the gap between consecutive <c>data:</c> events. Events that arrive bunched in one read
 /// count as zero gaps followed by a long one, so a proxy that buffers shows up in the tail.
 /// </summary>
+/// <remarks>
+/// With several targets (<c>--targets</c>) the streams are run in rounds that take turns between them, each round a
+/// batch of <c>--concurrency</c> streams per target, for the reason given on <see cref="FixedRateRun"/>.
+/// </remarks>
 public static class SseTimingRun
 {
     public static async Task RunAsync(BenchArgs options)
     {
-        var url = new Uri(options.Get("url"));
+        var targets = Target.FromArgs(options);
         var streams = options.GetInt("streams", 100);
         var concurrency = options.GetInt("concurrency", 4);
         var gapMs = options.GetInt("gap-ms", 5);
-        using var client = ChatRequests.CreateClient();
+        var perRound = targets.Count == 1 ? streams : concurrency;
 
         // Warm the connections and the JIT, then measure.
-        await RunStreamsAsync(client, url, Math.Min(streams, 8), concurrency, gapMs, [], [], new int[1]);
-        var ttfb = new List<double>();
-        var gaps = new List<double>();
-        var errors = new int[1];
-        var started = Stopwatch.GetTimestamp();
-        await RunStreamsAsync(client, url, streams, concurrency, gapMs, ttfb, gaps, errors);
-        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-
-        var t = new Percentiles(ttfb);
-        var g = new Percentiles(gaps);
-        Console.WriteLine(JsonSerializer.Serialize(new
+        foreach (var target in targets)
         {
-            kind = "sse",
-            label = options.Get("label"),
-            streams,
-            concurrency,
-            gapMs,
-            errors = errors[0],
-            seconds = Math.Round(seconds, 2),
-            ttfbP50 = Ms(t.At(50)),
-            ttfbP99 = Ms(t.At(99)),
-            gapP50 = Ms(g.At(50)),
-            gapP99 = Ms(g.At(99)),
-            gapMax = Ms(g.Max),
-            gaps = g.Count,
-        }));
+            await RunStreamsAsync(target, Math.Min(streams, 8), concurrency, gapMs, new Timings());
+        }
+
+        var timings = targets.ToDictionary(t => t, _ => new Timings());
+        for (var round = 0; round * perRound < streams; round++)
+        {
+            foreach (var target in Target.InRound(targets, round))
+            {
+                await RunStreamsAsync(target, Math.Min(perRound, streams - round * perRound), concurrency, gapMs, timings[target]);
+            }
+        }
+
+        foreach (var target in targets)
+        {
+            var timing = timings[target];
+            var t = new Percentiles(timing.Ttfb);
+            var g = new Percentiles(timing.Gaps);
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                kind = "sse",
+                label = target.Label,
+                streams,
+                concurrency,
+                gapMs,
+                errors = timing.Errors,
+                seconds = Math.Round(timing.Seconds, 2),
+                ttfbP50 = Ms(t.At(50)),
+                ttfbP99 = Ms(t.At(99)),
+                gapP50 = Ms(g.At(50)),
+                gapP99 = Ms(g.At(99)),
+                gapMax = Ms(g.Max),
+                gaps = g.Count,
+            }));
+        }
+    }
+
+    /// <summary>What one target's streams measured, over all its rounds.</summary>
+    private sealed class Timings
+    {
+        public List<double> Ttfb { get; } = [];
+
+        public List<double> Gaps { get; } = [];
+
+        public int Errors { get; set; }
+
+        public double Seconds { get; set; }
     }
 
     private static double Ms(double value) => Math.Round(value, 3);
 
-    private static async Task RunStreamsAsync(
-        HttpClient client, Uri url, int streams, int concurrency, int gapMs, List<double> ttfb, List<double> gaps, int[] errors)
+    private static async Task RunStreamsAsync(Target target, int streams, int concurrency, int gapMs, Timings timings)
     {
         var next = -1;
-        var workers = Enumerable.Range(0, concurrency).Select(async _ =>
+        var errors = 0;
+        var started = Stopwatch.GetTimestamp();
+        var workers = Enumerable.Range(0, Math.Min(concurrency, streams)).Select(async _ =>
         {
             var localTtfb = new List<double>();
             var localGaps = new List<double>();
             while (Interlocked.Increment(ref next) < streams)
             {
-                if (!await TimeOneStreamAsync(client, url, gapMs, localTtfb, localGaps))
+                if (!await TimeOneStreamAsync(target.Client, target.Url, gapMs, localTtfb, localGaps))
                 {
-                    Interlocked.Increment(ref errors[0]);
+                    Interlocked.Increment(ref errors);
                 }
             }
 
-            lock (ttfb)
+            lock (timings)
             {
-                ttfb.AddRange(localTtfb);
-                gaps.AddRange(localGaps);
+                timings.Ttfb.AddRange(localTtfb);
+                timings.Gaps.AddRange(localGaps);
             }
         });
         await Task.WhenAll(workers);
+        timings.Errors += errors;
+        timings.Seconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 
     private static async Task<bool> TimeOneStreamAsync(HttpClient client, Uri url, int gapMs, List<double> ttfb, List<double> gaps)
