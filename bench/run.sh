@@ -9,7 +9,7 @@
 #
 # Knobs: BENCH_REPS (3), BENCH_DURATION seconds per load run (10), BENCH_CONNECTIONS for wrk (16),
 # BENCH_RATE fixed rate for (a) (1000), BENCH_RATE_SLICE seconds each target gets in turn at that rate (1),
-# BENCH_SSE_STREAMS (400), BENCH_SSE_CONCURRENCY (40), BENCH_SSE_GAP_MS (5),
+# BENCH_SSE_STREAMS (400), BENCH_SSE_RATE streams started a second (40), BENCH_SSE_GAP_MS (5),
 # BENCH_OUT (bench/results/<date>),
 # BENCH_TARGETS (all five), BENCH_WARMUP seconds of wrk per shape and target before measuring (15),
 # BENCH_FANOUT_WARMUP seconds of unrecorded load before each fan-out case (40),
@@ -28,10 +28,10 @@ RATE=${BENCH_RATE:-1000}
 RATE_SLICE=${BENCH_RATE_SLICE:-1}
 WARMUP=${BENCH_WARMUP:-15}
 FANOUT_WARMUP=${BENCH_FANOUT_WARMUP:-40}
-# 400 streams, 40 at a time: each stream gives one time to first byte, and the p99 of 40 (the old default, 4 at a
-# time) was the second-largest sample, so one late stream decided the cell.
+# 400 streams per target and rep, started 40 a second (about 40 open at once): each stream gives one time to first
+# byte, and the p99 of 40 (the old default) was the second-largest sample, so one late stream decided the cell.
 SSE_STREAMS=${BENCH_SSE_STREAMS:-400}
-SSE_CONCURRENCY=${BENCH_SSE_CONCURRENCY:-40}
+SSE_RATE=${BENCH_SSE_RATE:-40}
 SSE_GAP_MS=${BENCH_SSE_GAP_MS:-5}
 OUT=${BENCH_OUT:-$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
@@ -201,12 +201,12 @@ if [[ " $PARTS " == *" proxy "* ]]; then
         measure "$shape" "$target" "$rep" wrk_run "$(port_of "$target")" $shape "$DURATION"
       done
     done
-    # The latency cases take turns between the targets in 1 s slices (and SSE in rounds of one batch of streams), so
+    # The latency cases take turns between the targets (1 s slices at the fixed rate, rounds of 80 SSE streams), so
     # the neighbours' bursts land on every target alike; one after the other, 10 s each, they decided the p99 deltas.
     measure_interleaved json-rate "$rep" dotnet "$LOADCLIENT" rate --targets "$(target_urls)" \
       --rate "$RATE" --duration "$DURATION" --slice "$RATE_SLICE"
     measure_interleaved sse-timing "$rep" dotnet "$LOADCLIENT" sse --targets "$(target_urls)" \
-      --streams "$SSE_STREAMS" --concurrency "$SSE_CONCURRENCY" --gap-ms "$SSE_GAP_MS"
+      --streams "$SSE_STREAMS" --stream-rate "$SSE_RATE" --gap-ms "$SSE_GAP_MS"
   done
   for target in "${!TT_PID[@]}"; do
     LOAD=$(load1)

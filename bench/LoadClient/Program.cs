@@ -3,7 +3,8 @@ using TruthTable.Bench.LoadClient;
 
 // The .NET load client, for what wrk cannot measure: per-chunk SSE timing and latency at a fixed request rate.
 // Each mode prints one JSON line of results; `report` turns the collected lines into the benchmark table.
-//   sse    --url U --label L | --targets "label=url,..." [--streams 100] [--concurrency 4] [--gap-ms 5]
+//   sse    --url U --label L | --targets "label=url,..." [--streams 400] [--stream-rate 40] [--round-streams 80]
+//          [--gap-ms 5]
 //   rate   --url U --label L | --targets "label=url,..." [--rate 1000] [--duration 10] [--slice 1] [--shape json]
 //          [--latencies-out FILE]
 //   report --file results.jsonl

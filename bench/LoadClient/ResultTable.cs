@@ -5,7 +5,9 @@ namespace TruthTable.Bench.LoadClient;
 
 /// <summary>
 /// Prints the benchmark table from the JSON lines that bench/run.sh collected: per case and target, the median
-/// over repetitions of each figure, the throughput ratio and the p99 difference against bare YARP.
+/// over repetitions of each figure, the throughput ratio and the p99 difference against bare YARP. For the latency cases
+/// the notes also give the p99 difference rep by rep (the targets take turns within a rep, so a rep's figures saw the
+/// same machine) and its median.
 /// </summary>
 public static class ResultTable
 {
@@ -42,7 +44,14 @@ public static class ResultTable
 
                 var ratio = bare?.Rps is > 0 && f.Rps is > 0 ? (f.Rps / bare.Rps)?.ToString("0.00", CultureInfo.InvariantCulture) : "";
                 var delta = bare is null || target == "bare-yarp" ? "" : Fmt(f.P99 - bare.P99, "+0.00;-0.00");
-                Console.WriteLine($"| {title} | {target} | {Fmt(f.Rps, "0")} | {Fmt(f.P50, "0.00")} | {Fmt(f.P99, "0.00")} | {ratio} | {delta} | {f.Runs} | {Fmt(f.Load, "0.0")} | {f.Notes} |");
+                var notes = f.Notes;
+                if (caseName is "json-rate" or "sse-ttfb" or "sse-gap" && target != "bare-yarp" && PerRepDeltas(rows, caseName, target) is { Length: > 1 } deltas)
+                {
+                    var perRep = string.Join(" / ", deltas.Select(d => Fmt(d, "+0.00;-0.00")));
+                    notes = $"Δp99 per rep {perRep}, median {Fmt(MedianOf(deltas), "+0.00;-0.00")}" + (notes.Length > 0 ? "; " + notes : "");
+                }
+
+                Console.WriteLine($"| {title} | {target} | {Fmt(f.Rps, "0")} | {Fmt(f.P50, "0.00")} | {Fmt(f.P99, "0.00")} | {ratio} | {delta} | {f.Runs} | {Fmt(f.Load, "0.0")} | {notes} |");
             }
         }
     }
@@ -89,6 +98,27 @@ public static class ResultTable
             Median(matching, "load1"), string.Join("; ", notes));
     }
 
+    /// <summary>The target's p99 minus bare YARP's in each rep both were measured in, in rep order.</summary>
+    private static double[] PerRepDeltas(List<JsonElement> rows, string caseName, string target)
+    {
+        var (source, p99) = caseName switch
+        {
+            "sse-ttfb" => ("sse-timing", "ttfbP99"),
+            "sse-gap" => ("sse-timing", "gapP99"),
+            _ => (caseName, "p99"),
+        };
+        Dictionary<int, double> ByRep(string t) => rows
+            .Where(r => Str(r, "case") == source && Str(r, "target") == t && r.TryGetProperty("rep", out _) && r.TryGetProperty(p99, out var v) && v.ValueKind == JsonValueKind.Number)
+            .GroupBy(r => r.GetProperty("rep").GetInt32())
+            .ToDictionary(g => g.Key, g => g.First().GetProperty(p99).GetDouble());
+        var bare = ByRep("bare-yarp");
+        return ByRep(target)
+            .Where(kv => bare.ContainsKey(kv.Key))
+            .OrderBy(kv => kv.Key)
+            .Select(kv => kv.Value - bare[kv.Key])
+            .ToArray();
+    }
+
     private static string? Str(JsonElement row, string name) =>
         row.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
@@ -97,14 +127,14 @@ public static class ResultTable
         var values = rows
             .Select(r => r.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : (double?)null)
             .OfType<double>()
-            .Order()
             .ToArray();
-        if (values.Length == 0)
-        {
-            return null;
-        }
+        return values.Length == 0 ? null : MedianOf(values);
+    }
 
-        return values.Length % 2 == 1 ? values[values.Length / 2] : (values[values.Length / 2 - 1] + values[values.Length / 2]) / 2;
+    private static double MedianOf(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     private static string Fmt(double? value, string format) =>

@@ -5,29 +5,38 @@ namespace TruthTable.Bench.LoadClient;
 
 /// <summary>
 /// Streams SSE responses and times each event as the client sees it: time to first byte of the body after the
-/// request was sent, and the gap between consecutive <c>data:</c> events. Events that arrive bunched in one read
-/// count as zero gaps followed by a long one, so a proxy that buffers shows up in the tail.
+/// stream was due, and the gap between consecutive <c>data:</c> events. Events that arrive bunched in one read count
+/// as zero gaps followed by a long one, so a proxy that buffers shows up in the tail.
 /// </summary>
 /// <remarks>
-/// With several targets (<c>--targets</c>) the streams are run in rounds that take turns between them, for the reason
-/// given on <see cref="FixedRateRun"/>. In a round each target gets two waves of <c>--concurrency</c> streams back to
-/// back and only the second is recorded: its streams start while the first wave's exchanges are being audited, as
-/// they do under a steady load, and the previous target's leftover work (its audits) falls on the unrecorded wave.
+/// Streams start open loop at a steady rate (<c>--stream-rate</c> a second, each lasting about 200 × the upstream's
+/// gap), as users' requests arrive, not in waves: a pool of workers that each start the next stream when theirs ends
+/// keeps every stream's start on another's end, and then each new stream's first byte raced the audits of the streams
+/// that just ended, all at once.
+/// <para>
+/// Targets take turns in rounds (for the reason given on <see cref="FixedRateRun"/>). A target's round starts streams
+/// for a second unrecorded, until as many streams are open as under a steady load, then the recorded ones; once they
+/// have all ended and their audits had a moment, the next target's round starts. So a target's recorded streams share
+/// the cores with its own earlier streams' audits and with no other target's work.
+/// </para>
 /// </remarks>
 public static class SseTimingRun
 {
+    private static readonly TimeSpan RoundGap = TimeSpan.FromMilliseconds(300);
+
     public static async Task RunAsync(BenchArgs options)
     {
         var targets = Target.FromArgs(options);
-        var streams = options.GetInt("streams", 100);
-        var concurrency = options.GetInt("concurrency", 4);
+        var streams = options.GetInt("streams", 400);
+        var rate = options.GetDouble("stream-rate", 40);
         var gapMs = options.GetInt("gap-ms", 5);
-        var perRound = targets.Count == 1 ? streams : concurrency;
+        var perRound = targets.Count == 1 ? streams : options.GetInt("round-streams", 80);
+        var ramp = (int)Math.Ceiling(rate);
 
         // Warm the connections and the JIT, then measure.
         foreach (var target in targets)
         {
-            await RunStreamsAsync(target, Math.Min(streams, 8), concurrency, gapMs, new Timings(), unrecorded: 0);
+            await RunRoundAsync(target, rate, Math.Min(streams, 8), 0, gapMs, new Timings());
         }
 
         var timings = targets.ToDictionary(t => t, _ => new Timings());
@@ -35,9 +44,8 @@ public static class SseTimingRun
         {
             foreach (var target in Target.InRound(targets, round))
             {
-                var recorded = Math.Min(perRound, streams - round * perRound);
-                var unrecorded = targets.Count == 1 ? 0 : recorded;
-                await RunStreamsAsync(target, unrecorded + recorded, concurrency, gapMs, timings[target], unrecorded);
+                await RunRoundAsync(target, rate, ramp, Math.Min(perRound, streams - round * perRound), gapMs, timings[target]);
+                await Task.Delay(RoundGap);
             }
         }
 
@@ -51,7 +59,7 @@ public static class SseTimingRun
                 kind = "sse",
                 label = target.Label,
                 streams,
-                concurrency,
+                streamRate = rate,
                 gapMs,
                 errors = timing.Errors,
                 seconds = Math.Round(timing.Seconds, 2),
@@ -65,7 +73,9 @@ public static class SseTimingRun
         }
     }
 
-    /// <summary>What one target's streams measured, over all its rounds.</summary>
+    private static double Ms(double value) => Math.Round(value, 3);
+
+    /// <summary>What one target's recorded streams measured, over all its rounds.</summary>
     private sealed class Timings
     {
         public List<double> Ttfb { get; } = [];
@@ -77,86 +87,91 @@ public static class SseTimingRun
         public double Seconds { get; set; }
     }
 
-    private static double Ms(double value) => Math.Round(value, 3);
+    /// <summary>One stream's timings; <see cref="Ok"/> false for an error status or a stream cut short.</summary>
+    private sealed record StreamTiming(bool Ok, double Ttfb, List<double> Gaps);
 
-    /// <param name="unrecorded">How many of the first streams only make load.</param>
-    private static async Task RunStreamsAsync(Target target, int streams, int concurrency, int gapMs, Timings timings, int unrecorded)
+    /// <summary>Starts <paramref name="unrecorded"/> then <paramref name="recorded"/> streams at the rate, and waits for all.</summary>
+    private static async Task RunRoundAsync(Target target, double rate, int unrecorded, int recorded, int gapMs, Timings timings)
     {
-        var next = -1;
-        var errors = 0;
-        var started = Stopwatch.GetTimestamp();
-        var workers = Enumerable.Range(0, Math.Min(concurrency, streams)).Select(async _ =>
+        var ticksPerStream = Stopwatch.Frequency / rate;
+        var measured = new List<Task<StreamTiming>>(recorded);
+        var load = new List<Task<StreamTiming>>(unrecorded);
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < unrecorded + recorded; i++)
         {
-            var localTtfb = new List<double>();
-            var localGaps = new List<double>();
-            var ignoredTtfb = new List<double>();
-            var ignoredGaps = new List<double>();
-            int index;
-            while ((index = Interlocked.Increment(ref next)) < streams)
+            var due = start + (long)(i * ticksPerStream);
+            await Pacer.WaitUntilAsync(due);
+            (i < unrecorded ? load : measured).Add(TimeOneStreamAsync(target, gapMs, due));
+        }
+
+        await Task.WhenAll(load.Concat(measured));
+        foreach (var stream in measured.Select(t => t.Result))
+        {
+            if (!stream.Ok)
             {
-                var record = index >= unrecorded;
-                if (!await TimeOneStreamAsync(target.Client, target.Url, gapMs, record ? localTtfb : ignoredTtfb, record ? localGaps : ignoredGaps)
-                    && record)
-                {
-                    Interlocked.Increment(ref errors);
-                }
+                timings.Errors++;
+                continue;
             }
 
-            lock (timings)
-            {
-                timings.Ttfb.AddRange(localTtfb);
-                timings.Gaps.AddRange(localGaps);
-            }
-        });
-        await Task.WhenAll(workers);
-        timings.Errors += errors;
-        timings.Seconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
+            timings.Ttfb.Add(stream.Ttfb);
+            timings.Gaps.AddRange(stream.Gaps);
+        }
+
+        timings.Seconds += Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
-    private static async Task<bool> TimeOneStreamAsync(HttpClient client, Uri url, int gapMs, List<double> ttfb, List<double> gaps)
+    private static async Task<StreamTiming> TimeOneStreamAsync(Target target, int gapMs, long due)
     {
-        using var request = ChatRequests.Create(url, "sse", gapMs);
-        var sent = Stopwatch.GetTimestamp();
-        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        if (!response.IsSuccessStatusCode)
+        var gaps = new List<double>(200);
+        try
         {
-            return false;
-        }
-
-        await using var body = await response.Content.ReadAsStreamAsync();
-        var buffer = new byte[16 * 1024];
-        long lastEvent = 0;
-        var events = 0;
-        var previous = (byte)0;
-        int read;
-        while ((read = await body.ReadAsync(buffer)) > 0)
-        {
-            var now = Stopwatch.GetTimestamp();
-            if (events == 0 && lastEvent == 0)
+            using var request = ChatRequests.Create(target.Url, "sse", gapMs);
+            using var response = await target.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            if (!response.IsSuccessStatusCode)
             {
-                ttfb.Add(Stopwatch.GetElapsedTime(sent, now).TotalMilliseconds);
-                lastEvent = now;
+                return new StreamTiming(false, 0, gaps);
             }
 
-            // An event ends with a blank line ("\n\n"); every end seen in this read arrived now.
-            for (var i = 0; i < read; i++)
+            await using var body = await response.Content.ReadAsStreamAsync();
+            var buffer = new byte[16 * 1024];
+            var ttfb = 0.0;
+            long lastEvent = 0;
+            var events = 0;
+            var previous = (byte)0;
+            int read;
+            while ((read = await body.ReadAsync(buffer)) > 0)
             {
-                if (buffer[i] == (byte)'\n' && previous == (byte)'\n')
+                var now = Stopwatch.GetTimestamp();
+                if (events == 0 && lastEvent == 0)
                 {
-                    if (events > 0)
-                    {
-                        gaps.Add(Stopwatch.GetElapsedTime(lastEvent, now).TotalMilliseconds);
-                    }
-
+                    ttfb = Stopwatch.GetElapsedTime(due, now).TotalMilliseconds;
                     lastEvent = now;
-                    events++;
                 }
 
-                previous = buffer[i];
-            }
-        }
+                // An event ends with a blank line ("\n\n"); every end seen in this read arrived now.
+                for (var i = 0; i < read; i++)
+                {
+                    if (buffer[i] == (byte)'\n' && previous == (byte)'\n')
+                    {
+                        if (events > 0)
+                        {
+                            gaps.Add(Stopwatch.GetElapsedTime(lastEvent, now).TotalMilliseconds);
+                        }
 
-        // 200 chunks and the [DONE] sentinel.
-        return events == 201;
+                        lastEvent = now;
+                        events++;
+                    }
+
+                    previous = buffer[i];
+                }
+            }
+
+            // 200 chunks and the [DONE] sentinel.
+            return new StreamTiming(events == 201, ttfb, gaps);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException)
+        {
+            return new StreamTiming(false, 0, gaps);
+        }
     }
 }
