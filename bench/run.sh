@@ -10,7 +10,7 @@
 # Knobs: BENCH_REPS (3), BENCH_DURATION seconds per load run (10), BENCH_CONNECTIONS for wrk (16),
 # BENCH_RATE fixed rate for (a) (1000), BENCH_RATE_SLICE seconds each target gets in turn at that rate (1),
 # BENCH_SSE_STREAMS (400), BENCH_SSE_RATE streams started a second (40), BENCH_SSE_GAP_MS (5),
-# BENCH_OUT (bench/results/<date>),
+# BENCH_CASES the proxy cases to run (all: json sse big json-rate sse-timing), BENCH_OUT (bench/results/<date>),
 # BENCH_TARGETS (all five), BENCH_WARMUP seconds of wrk per shape and target before measuring (15),
 # BENCH_FANOUT_WARMUP seconds of unrecorded load before each fan-out case (40),
 # BENCH_BASELINE_ROOT: another checkout of TruthTable (e.g. a git worktree of an older commit); its Proxy.Host is
@@ -33,6 +33,8 @@ FANOUT_WARMUP=${BENCH_FANOUT_WARMUP:-40}
 SSE_STREAMS=${BENCH_SSE_STREAMS:-400}
 SSE_RATE=${BENCH_SSE_RATE:-40}
 SSE_GAP_MS=${BENCH_SSE_GAP_MS:-5}
+CASES=" ${BENCH_CASES:-json sse big json-rate sse-timing} "
+WRK_SHAPES=$(for s in json sse big; do [[ $CASES == *" $s "* ]] && printf '%s ' $s; done)
 OUT=${BENCH_OUT:-$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
 RESULTS=$OUT/results.jsonl
@@ -184,7 +186,7 @@ if [[ " $PARTS " == *" proxy "* ]]; then
   # far less code to compile), so a short warm-up measured start-up rather than the proxy.
   log "warm-up (JIT, tiered compilation, connection pools): ${WARMUP}s per shape and target"
   for target in $TARGETS; do
-    for shape in json sse big; do wrk_run "$(port_of "$target")" $shape "$WARMUP" >/dev/null; done
+    for shape in ${WRK_SHAPES:-json}; do wrk_run "$(port_of "$target")" $shape "$WARMUP" >/dev/null; done
   done
   # At max rate most exchanges are shed (queue_full), so the wrk warm-up runs few audits: after it TruthTable was still
   # compiling 40-80 methods a second through its first fixed-rate run, and rep 1 was its slowest in runs O and P.
@@ -196,17 +198,21 @@ if [[ " $PARTS " == *" proxy "* ]]; then
   stats $TT_EMB >/dev/null
 
   for rep in $(seq 1 "$REPS"); do
-    for shape in json sse big; do
+    for shape in $WRK_SHAPES; do
       for target in $TARGETS; do
         measure "$shape" "$target" "$rep" wrk_run "$(port_of "$target")" $shape "$DURATION"
       done
     done
     # The latency cases take turns between the targets (1 s slices at the fixed rate, rounds of 80 SSE streams), so
     # the neighbours' bursts land on every target alike; one after the other, 10 s each, they decided the p99 deltas.
-    measure_interleaved json-rate "$rep" dotnet "$LOADCLIENT" rate --targets "$(target_urls)" \
-      --rate "$RATE" --duration "$DURATION" --slice "$RATE_SLICE"
-    measure_interleaved sse-timing "$rep" dotnet "$LOADCLIENT" sse --targets "$(target_urls)" \
-      --streams "$SSE_STREAMS" --stream-rate "$SSE_RATE" --gap-ms "$SSE_GAP_MS"
+    if [[ $CASES == *" json-rate "* ]]; then
+      measure_interleaved json-rate "$rep" dotnet "$LOADCLIENT" rate --targets "$(target_urls)" \
+        --rate "$RATE" --duration "$DURATION" --slice "$RATE_SLICE"
+    fi
+    if [[ $CASES == *" sse-timing "* ]]; then
+      measure_interleaved sse-timing "$rep" dotnet "$LOADCLIENT" sse --targets "$(target_urls)" \
+        --streams "$SSE_STREAMS" --stream-rate "$SSE_RATE" --gap-ms "$SSE_GAP_MS"
+    fi
   done
   for target in "${!TT_PID[@]}"; do
     LOAD=$(load1)

@@ -51,6 +51,12 @@ public static class ResultTable
                     notes = $"Δp99 per rep {perRep}, median {Fmt(MedianOf(deltas), "+0.00;-0.00")}" + (notes.Length > 0 ? "; " + notes : "");
                 }
 
+                if (caseName == "json-rate" && SliceP99(rows, target) is { } sliceP99)
+                {
+                    var sliceDelta = target != "bare-yarp" && SliceP99(rows, "bare-yarp") is { } bareSlice ? $" ({Fmt(sliceP99 - bareSlice, "+0.00;-0.00")} vs bare)" : "";
+                    notes = $"p99 of a typical slice {Fmt(sliceP99, "0.00")} ms{sliceDelta}; " + notes;
+                }
+
                 Console.WriteLine($"| {title} | {target} | {Fmt(f.Rps, "0")} | {Fmt(f.P50, "0.00")} | {Fmt(f.P99, "0.00")} | {ratio} | {delta} | {f.Runs} | {Fmt(f.Load, "0.0")} | {notes} |");
             }
         }
@@ -97,6 +103,10 @@ public static class ResultTable
         return new Row(rps is null ? null : Median(matching, rps), Median(matching, p50), Median(matching, p99), matching.Count,
             Median(matching, "load1"), string.Join("; ", notes));
     }
+
+    /// <summary>The median over reps of the median over a run's slices of each slice's p99 (fixed rate, interleaved).</summary>
+    private static double? SliceP99(List<JsonElement> rows, string target) =>
+        Median(rows.Where(r => Str(r, "case") == "json-rate" && Str(r, "target") == target).ToList(), "sliceP99Median");
 
     /// <summary>The target's p99 minus bare YARP's in each rep both were measured in, in rep order.</summary>
     private static double[] PerRepDeltas(List<JsonElement> rows, string caseName, string target)
