@@ -34,7 +34,7 @@ SSE_STREAMS=${BENCH_SSE_STREAMS:-400}
 SSE_RATE=${BENCH_SSE_RATE:-40}
 SSE_GAP_MS=${BENCH_SSE_GAP_MS:-5}
 CASES=" ${BENCH_CASES:-json sse big json-rate sse-timing} "
-WRK_SHAPES=$(for s in json sse big; do [[ $CASES == *" $s "* ]] && printf '%s ' $s; done)
+WRK_SHAPES=$(for s in json sse big; do if [[ $CASES == *" $s "* ]]; then printf '%s ' $s; fi; done)
 OUT=${BENCH_OUT:-$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
 RESULTS=$OUT/results.jsonl
