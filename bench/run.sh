@@ -120,44 +120,42 @@ record() { # case target rep [extra json]
 
 stats() { dotnet "$FANOUT" stats --url "http://127.0.0.1:$1" --wait-drain true; }
 
+audits() { [[ $1 == tt-fake-engine || $1 == tt-embedded || $1 == tt-baseline ]]; }
+
+# Records a target's result line, with the audit outcomes it caused since the stats in $5 (empty: not auditing).
+record_result() { # case target rep line before-stats
+  local extra="{}"
+  if [[ -n $5 ]]; then
+    extra=$(jq -cn --argjson b "$5" --argjson a "$(stats "$(port_of "$2")")" \
+      '{auditsComplete:($a.successful-$b.successful), auditsFailed:($a.failed-$b.failed), auditsSkipped:($a.skipped-$b.skipped)}')
+  fi
+  echo "$4" | record "$1" "$2" "$3" "$extra"
+  log "$1 $2 rep $3: $(echo "$4" | cut -c1-160)"
+}
+
 # Runs one measurement; for TruthTable also the audit outcomes it caused (queue drained before and after).
 measure() { # case target rep command...
   local c=$1 target=$2 rep=$3; shift 3
-  local port; port=$(port_of "$target")
-  local before="" after extra="{}"
-  [[ $target == tt-fake-engine || $target == tt-embedded || $target == tt-baseline ]] && before=$(stats "$port")
+  local before=""
+  if audits "$target"; then before=$(stats "$(port_of "$target")"); fi
   LOAD=$(load1)
   local line; line=$("$@" | grep '^{' | tail -n 1)
-  if [[ -n $before ]]; then
-    after=$(stats "$port")
-    extra=$(jq -cn --argjson b "$before" --argjson a "$after" \
-      '{auditsComplete:($a.successful-$b.successful), auditsFailed:($a.failed-$b.failed), auditsSkipped:($a.skipped-$b.skipped)}')
-  fi
-  echo "$line" | record "$c" "$target" "$rep" "$extra"
-  log "$c $target rep $rep: $(echo "$line" | cut -c1-160)"
+  record_result "$c" "$target" "$rep" "$line" "$before"
 }
 
 # Runs one LoadClient measurement that takes turns between all targets (see FixedRateRun), and records a line per
 # target, with the audit outcomes each TruthTable had over the whole run.
 measure_interleaved() { # case rep command...
   local c=$1 rep=$2; shift 2
-  local target port line
+  local target
   declare -A before=()
   for target in $TARGETS; do
-    [[ $target == tt-fake-engine || $target == tt-embedded || $target == tt-baseline ]] && before[$target]=$(stats "$(port_of "$target")")
+    if audits "$target"; then before[$target]=$(stats "$(port_of "$target")"); fi
   done
   LOAD=$(load1)
   local lines; lines=$("$@" | grep '^{')
   for target in $TARGETS; do
-    line=$(echo "$lines" | jq -c --arg t "$target" 'select(.label == $t)')
-    local extra="{}"
-    if [[ -n ${before[$target]:-} ]]; then
-      local after; after=$(stats "$(port_of "$target")")
-      extra=$(jq -cn --argjson b "${before[$target]}" --argjson a "$after" \
-        '{auditsComplete:($a.successful-$b.successful), auditsFailed:($a.failed-$b.failed), auditsSkipped:($a.skipped-$b.skipped)}')
-    fi
-    echo "$line" | record "$c" "$target" "$rep" "$extra"
-    log "$c $target rep $rep: $(echo "$line" | cut -c1-160)"
+    record_result "$c" "$target" "$rep" "$(echo "$lines" | jq -c --arg t "$target" 'select(.label == $t)')" "${before[$target]:-}"
   done
 }
 
