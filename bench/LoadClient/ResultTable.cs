@@ -66,13 +66,7 @@ public static class ResultTable
 
     private static Row? Figures(List<JsonElement> rows, string caseName, string target)
     {
-        var (source, p50, p99, rps) = caseName switch
-        {
-            "sse-ttfb" => ("sse-timing", "ttfbP50", "ttfbP99", (string?)null),
-            "sse-gap" => ("sse-timing", "gapP50", "gapP99", null),
-            "json-rate" => ("json-rate", "p50", "p99", "achievedRps"),
-            _ => (caseName, "p50", "p99", "rps"),
-        };
+        var (source, p50, p99, rps) = FieldsOf(caseName);
         var matching = rows.Where(r => Str(r, "case") == source && Str(r, "target") == target).ToList();
         if (matching.Count == 0)
         {
@@ -104,6 +98,15 @@ public static class ResultTable
             Median(matching, "load1"), string.Join("; ", notes));
     }
 
+    /// <summary>Which recorded case a table row reads, and the names of its figures there.</summary>
+    private static (string Source, string P50, string P99, string? Rps) FieldsOf(string caseName) => caseName switch
+    {
+        "sse-ttfb" => ("sse-timing", "ttfbP50", "ttfbP99", null),
+        "sse-gap" => ("sse-timing", "gapP50", "gapP99", null),
+        "json-rate" => ("json-rate", "p50", "p99", "achievedRps"),
+        _ => (caseName, "p50", "p99", "rps"),
+    };
+
     /// <summary>The median over reps of the median over a run's slices of each slice's p99 (fixed rate, interleaved).</summary>
     private static double? SliceP99(List<JsonElement> rows, string target) =>
         Median(rows.Where(r => Str(r, "case") == "json-rate" && Str(r, "target") == target).ToList(), "sliceP99Median");
@@ -111,12 +114,7 @@ public static class ResultTable
     /// <summary>The target's p99 minus bare YARP's in each rep both were measured in, in rep order.</summary>
     private static double[] PerRepDeltas(List<JsonElement> rows, string caseName, string target)
     {
-        var (source, p99) = caseName switch
-        {
-            "sse-ttfb" => ("sse-timing", "ttfbP99"),
-            "sse-gap" => ("sse-timing", "gapP99"),
-            _ => (caseName, "p99"),
-        };
+        var (source, _, p99, _) = FieldsOf(caseName);
         Dictionary<int, double> ByRep(string t) => rows
             .Where(r => Str(r, "case") == source && Str(r, "target") == t && r.TryGetProperty("rep", out _) && r.TryGetProperty(p99, out var v) && v.ValueKind == JsonValueKind.Number)
             .GroupBy(r => r.GetProperty("rep").GetInt32())
