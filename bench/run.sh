@@ -13,10 +13,6 @@
 # BENCH_CASES the proxy cases to run (all: json sse big json-rate sse-timing), BENCH_OUT (bench/results/<date>),
 # BENCH_TARGETS (all five), BENCH_WARMUP seconds of wrk per shape and target before measuring (15),
 # BENCH_FANOUT_WARMUP seconds of unrecorded load before each fan-out case (40),
-# BENCH_PIN=1: the proxies under test (bare YARP, every TruthTable) on CPU 1, everything else (this script, the
-# upstream, the fake engine, the load tools, the fan-out subscribers) on CPU 0, so the load side's bursts do not take
-# the proxies' core; the nearest this box gets to load from another host. Latency cases only (json-rate sse-timing)
-# and fan-out: at saturation the one load core, not the proxy, would set the throughput.
 # BENCH_BASELINE_ROOT: another checkout of TruthTable (e.g. a git worktree of an older commit); its Proxy.Host is
 # built and measured as target "tt-baseline" (fake engine), interleaved with the others, for before/after
 # comparisons under the same machine load.
@@ -39,14 +35,6 @@ SSE_RATE=${BENCH_SSE_RATE:-40}
 SSE_GAP_MS=${BENCH_SSE_GAP_MS:-5}
 CASES=" ${BENCH_CASES:-json sse big json-rate sse-timing} "
 WRK_SHAPES=$(for s in json sse big; do if [[ $CASES == *" $s "* ]]; then printf '%s ' $s; fi; done)
-PIN=${BENCH_PIN:-}
-ON_PROXY_CPU=()
-if [[ -n $PIN ]]; then
-  if [[ -n $WRK_SHAPES && " $PARTS " == *" proxy "* ]]; then
-    echo "BENCH_PIN measures latency: set BENCH_CASES to json-rate and/or sse-timing (not $WRK_SHAPES)" >&2; exit 2
-  fi
-  ON_PROXY_CPU=(taskset -c 1)
-fi
 OUT=${BENCH_OUT:-$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
 RESULTS=$OUT/results.jsonl
@@ -106,15 +94,14 @@ truthtable() { # name, port, engine args...  (TT_ROOT picks another checkout's b
   # Each instance writes its own history file: with one shared file (the default path under the shared content
   # root) an instance still committing its backlog could hold SQLite's write lock while the next target was measured,
   # and each instance's retention trimmed the others' rows.
-  start "$name" "$port" "${ON_PROXY_CPU[@]}" dotnet "$root/Proxy.Host/bin/Release/net10.0/Proxy.Host.dll" \
+  start "$name" "$port" dotnet "$root/Proxy.Host/bin/Release/net10.0/Proxy.Host.dll" \
     --Proxy:Upstream="http://127.0.0.1:$UPSTREAM" --Proxy:Url="http://127.0.0.1:$port" --History:Path="$OUT/history-$name.db" \
     --contentRoot "$root/Proxy.Host/bin/Release/net10.0" --Hub:StatsInterval=00:00:01 "$@"
 }
 
 log "starting fake upstream, bare YARP, fake engine"
-if [[ -n $PIN ]]; then taskset -cp 0 $$ >/dev/null; fi # the load side: inherited by everything started from here on
 start upstream $UPSTREAM dotnet "$(dll bench/FakeUpstream FakeUpstream)" --urls "http://127.0.0.1:$UPSTREAM"
-start bare-yarp $BARE "${ON_PROXY_CPU[@]}" dotnet "$(dll bench/BareYarp BareYarp)" --Upstream="http://127.0.0.1:$UPSTREAM" --Url="http://127.0.0.1:$BARE"
+start bare-yarp $BARE dotnet "$(dll bench/BareYarp BareYarp)" --Upstream="http://127.0.0.1:$UPSTREAM" --Url="http://127.0.0.1:$BARE"
 # The fake engine has no /health; wait for its port instead.
 dotnet "$(dll bench/FakeEngine FakeEngine)" --Url="http://127.0.0.1:$FAKE_ENGINE" >"$OUT/fake-engine.log" 2>&1 &
 PIDS+=($!)
@@ -286,7 +273,6 @@ fi
   echo
   echo "machine: $(nproc) cores, $(free -h | awk '/^Mem:/{print $2}') memory, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
   echo "command: bench/run.sh $PARTS (reps $REPS, ${DURATION}s per run, wrk -t1 -c$CONNS, fixed rate $RATE/s)"
-  if [[ -n $PIN ]]; then echo "pinned: the proxies under test on CPU 1, the upstream, fake engine and load tools on CPU 0"; fi
   echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
   if [[ " $PARTS " == *" proxy "* ]]; then
