@@ -124,6 +124,8 @@ audits() { [[ $1 == tt-fake-engine || $1 == tt-embedded || $1 == tt-baseline ]];
 
 # Records a target's result line, with the audit outcomes it caused since the stats in $5 (empty: not auditing).
 record_result() { # case target rep line before-stats
+  # A load tool that printed no result for a target would otherwise only show as one run fewer in the table.
+  if [[ -z $4 ]]; then echo "$1 rep $3: the load tool printed no result for $2 (see $OUT/*.log)" >&2; exit 1; fi
   local extra="{}"
   if [[ -n $5 ]]; then
     extra=$(jq -cn --argjson b "$5" --argjson a "$(stats "$(port_of "$2")")" \
