@@ -11,7 +11,8 @@
 # BENCH_RATE fixed rate for (a) (1000), BENCH_RATE_SLICE seconds each target gets in turn at that rate (1),
 # BENCH_SSE_STREAMS (400), BENCH_SSE_RATE streams started a second (40), BENCH_SSE_GAP_MS (5),
 # BENCH_CASES the proxy cases to run (all: json sse big json-rate sse-timing), BENCH_OUT (bench/results/<date>),
-# BENCH_TARGETS (all five), BENCH_WARMUP seconds of wrk per shape and target before measuring (15),
+# BENCH_TARGETS (all five; add bare-yarp-twin, a second identical bare YARP, to see what a run cannot resolve),
+# BENCH_WARMUP seconds of wrk per shape and target before measuring (15),
 # BENCH_FANOUT_WARMUP seconds of unrecorded load before each fan-out case (40),
 # BENCH_BASELINE_ROOT: another checkout of TruthTable (e.g. a git worktree of an older commit); its Proxy.Host is
 # built and measured as target "tt-baseline" (fake engine), interleaved with the others, for before/after
@@ -40,7 +41,7 @@ mkdir -p "$OUT"
 RESULTS=$OUT/results.jsonl
 : > "$RESULTS"
 
-UPSTREAM=5101; BARE=5102; TT_FAKE=5103; FAKE_ENGINE=5104; TT_EMB=5105; TT_EMB_ENGINE=5106; TT_NOCAP=5109; TT_BASE=5110
+UPSTREAM=5101; BARE=5102; BARE_TWIN=5130; TT_FAKE=5103; FAKE_ENGINE=5104; TT_EMB=5105; TT_EMB_ENGINE=5106; TT_NOCAP=5109; TT_BASE=5110
 
 log() { printf '== %s (load %s)\n' "$*" "$(cut -d' ' -f1-3 /proc/loadavg)" >&2; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
@@ -102,12 +103,15 @@ truthtable() { # name, port, engine args...  (TT_ROOT picks another checkout's b
 log "starting fake upstream, bare YARP, fake engine"
 start upstream $UPSTREAM dotnet "$(dll bench/FakeUpstream FakeUpstream)" --urls "http://127.0.0.1:$UPSTREAM"
 start bare-yarp $BARE dotnet "$(dll bench/BareYarp BareYarp)" --Upstream="http://127.0.0.1:$UPSTREAM" --Url="http://127.0.0.1:$BARE"
+if [[ " ${BENCH_TARGETS:-} " == *" bare-yarp-twin "* ]]; then
+  start bare-yarp-twin $BARE_TWIN dotnet "$(dll bench/BareYarp BareYarp)" --Upstream="http://127.0.0.1:$UPSTREAM" --Url="http://127.0.0.1:$BARE_TWIN"
+fi
 # The fake engine has no /health; wait for its port instead.
 dotnet "$(dll bench/FakeEngine FakeEngine)" --Url="http://127.0.0.1:$FAKE_ENGINE" >"$OUT/fake-engine.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$FAKE_ENGINE) 2>/dev/null && break; sleep 0.2; done
 
-port_of() { case $1 in direct) echo $UPSTREAM;; bare-yarp) echo $BARE;; tt-no-capture) echo $TT_NOCAP;; tt-fake-engine) echo $TT_FAKE;; tt-embedded) echo $TT_EMB;; tt-baseline) echo $TT_BASE;; esac; }
+port_of() { case $1 in direct) echo $UPSTREAM;; bare-yarp) echo $BARE;; bare-yarp-twin) echo $BARE_TWIN;; tt-no-capture) echo $TT_NOCAP;; tt-fake-engine) echo $TT_FAKE;; tt-embedded) echo $TT_EMB;; tt-baseline) echo $TT_BASE;; esac; }
 # tt-no-capture is TruthTable with no audited path: the host, request ids and YARP, but no tee and no audits.
 TARGETS=${BENCH_TARGETS:-direct bare-yarp tt-no-capture tt-fake-engine tt-embedded}
 [[ -n ${BENCH_BASELINE_ROOT:-} ]] && TARGETS="$TARGETS tt-baseline"
