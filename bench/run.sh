@@ -43,6 +43,17 @@ RESULTS=$OUT/results.jsonl
 
 UPSTREAM=5101; BARE=5102; BARE_TWIN=5130; TT_FAKE=5103; FAKE_ENGINE=5104; TT_EMB=5105; TT_EMB_ENGINE=5106; TT_NOCAP=5109; TT_BASE=5110
 
+port_of() { case $1 in direct) echo $UPSTREAM;; bare-yarp) echo $BARE;; bare-yarp-twin) echo $BARE_TWIN;; tt-no-capture) echo $TT_NOCAP;; tt-fake-engine) echo $TT_FAKE;; tt-embedded) echo $TT_EMB;; tt-baseline) echo $TT_BASE;; esac; }
+# tt-no-capture is TruthTable with no audited path: the host, request ids and YARP, but no tee and no audits.
+TARGETS=${BENCH_TARGETS:-direct bare-yarp tt-no-capture tt-fake-engine tt-embedded}
+[[ -n ${BENCH_BASELINE_ROOT:-} ]] && TARGETS="$TARGETS tt-baseline"
+for target in $TARGETS; do
+  if [[ -z $(port_of "$target") ]]; then
+    echo "BENCH_TARGETS: unknown target '$target' (known: direct bare-yarp bare-yarp-twin tt-no-capture tt-fake-engine tt-embedded)" >&2
+    exit 2
+  fi
+done
+
 log() { printf '== %s (load %s)\n' "$*" "$(cut -d' ' -f1-3 /proc/loadavg)" >&2; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
 
@@ -103,7 +114,7 @@ truthtable() { # name, port, engine args...  (TT_ROOT picks another checkout's b
 log "starting fake upstream, bare YARP, fake engine"
 start upstream $UPSTREAM dotnet "$(dll bench/FakeUpstream FakeUpstream)" --urls "http://127.0.0.1:$UPSTREAM"
 start bare-yarp $BARE dotnet "$(dll bench/BareYarp BareYarp)" --Upstream="http://127.0.0.1:$UPSTREAM" --Url="http://127.0.0.1:$BARE"
-if [[ " ${BENCH_TARGETS:-} " == *" bare-yarp-twin "* ]]; then
+if [[ " $TARGETS " == *" bare-yarp-twin "* ]]; then
   start bare-yarp-twin $BARE_TWIN dotnet "$(dll bench/BareYarp BareYarp)" --Upstream="http://127.0.0.1:$UPSTREAM" --Url="http://127.0.0.1:$BARE_TWIN"
 fi
 # The fake engine has no /health; wait for its port instead.
@@ -111,10 +122,6 @@ dotnet "$(dll bench/FakeEngine FakeEngine)" --Url="http://127.0.0.1:$FAKE_ENGINE
 PIDS+=($!)
 for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$FAKE_ENGINE) 2>/dev/null && break; sleep 0.2; done
 
-port_of() { case $1 in direct) echo $UPSTREAM;; bare-yarp) echo $BARE;; bare-yarp-twin) echo $BARE_TWIN;; tt-no-capture) echo $TT_NOCAP;; tt-fake-engine) echo $TT_FAKE;; tt-embedded) echo $TT_EMB;; tt-baseline) echo $TT_BASE;; esac; }
-# tt-no-capture is TruthTable with no audited path: the host, request ids and YARP, but no tee and no audits.
-TARGETS=${BENCH_TARGETS:-direct bare-yarp tt-no-capture tt-fake-engine tt-embedded}
-[[ -n ${BENCH_BASELINE_ROOT:-} ]] && TARGETS="$TARGETS tt-baseline"
 
 # Adds run metadata to one JSON line of results.
 record() { # case target rep [extra json]
