@@ -17,6 +17,14 @@ public sealed class EmbeddedEngineOptions
     /// </summary>
     public bool InProcess { get; set; } = true;
 
+    /// <summary>
+    /// How much lower than the proxy the in-process audits run while the audit queue keeps up (Linux nice
+    /// increment, up to 19): a proxied request that wakes takes the core from an audit at once. Once a quarter of
+    /// the queue waits, audits run at the proxy's priority so they keep up on a busy machine. 0: always the same.
+    /// </summary>
+    [Range(0, 19)]
+    public int AuditThreadNiceness { get; set; } = 10;
+
     /// <summary>Audit results kept for GetAuditResult.</summary>
     [Range(1, 1_000_000)]
     public int ResultCacheSize { get; set; } = 10_000;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using TruthTable.Audit.V1;
 using TruthTable.Core.Configuration;
 using TruthTable.Core.Engine;
+using TruthTable.Core.Pipeline;
 using TruthTable.Host.Hosting;
 
 namespace TruthTable.Host.EmbeddedEngine;
@@ -30,10 +31,18 @@ public static class EmbeddedEngineRegistration
             ?? new EmbeddedEngineOptions();
         if (options.InProcess)
         {
-            // The pipeline's client calls the service directly, on the engine's own threads (one per audit worker);
-            // the gRPC endpoint stays up for other clients. Replaces AddAuditPipeline's loopback client, so it must
-            // come after it (EmbeddedEngineTransportTests fails otherwise).
-            builder.Services.AddSingleton(sp => new EngineThreads(sp.GetRequiredService<IOptions<AuditOptions>>().Value.Workers));
+            // The pipeline's client calls the service directly, on the engine's own threads (one per audit worker at
+            // each priority); the gRPC endpoint stays up for other clients. Replaces AddAuditPipeline's loopback
+            // client, so it must come after it (EmbeddedEngineTransportTests fails otherwise).
+            builder.Services.AddSingleton(sp =>
+            {
+                var queue = sp.GetRequiredService<AuditQueue>();
+                return new EngineThreads(
+                    sp.GetRequiredService<IOptions<AuditOptions>>().Value.Workers,
+                    sp.GetRequiredService<IOptions<EmbeddedEngineOptions>>().Value.AuditThreadNiceness,
+                    backlogged: () => queue.Depth >= queue.Capacity / 4,
+                    sp.GetRequiredService<ILogger<EngineThreads>>());
+            });
             builder.Services.Replace(ServiceDescriptor.Singleton(sp => new AuditService.AuditServiceClient(
                 new InProcessCallInvoker(
                     binder => AuditService.BindService(binder, sp.GetRequiredService<EmbeddedAuditService>()),

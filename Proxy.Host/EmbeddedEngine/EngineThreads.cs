@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace TruthTable.Host.EmbeddedEngine;
 
 /// <summary>
@@ -8,86 +10,201 @@ namespace TruthTable.Host.EmbeddedEngine;
 /// bound how many calls wait here. The caller continues on the thread pool, not on these threads.
 /// </summary>
 /// <remarks>
+/// <para>
+/// With a niceness, audits run on a second set of threads at a lower priority while the audit queue keeps up, so a
+/// proxied request that becomes runnable takes the core from an audit at once instead of waiting for the audit's
+/// time slice (docs/PERFORMANCE.md, run NICE1). Once the queue is backed up (<c>backlogged</c>) they run at the
+/// normal priority again: on a busy machine the lowered threads fall behind, and audits would be turned away.
+/// </para>
+/// <para>
+/// A lowered thread never completes the caller's task itself: that queues the caller's continuation to the thread
+/// pool, which may start a pool thread right there, and on Linux a new thread inherits its creator's nice value for
+/// good. It hands the outcome to a normal-priority thread instead.
+/// </para>
+/// <para>
 /// An idle thread sleeps in <see cref="Monitor.Wait(object)"/>, which blocks at once. A BlockingCollection's take
 /// spins before it blocks (SemaphoreSlim), and after each of 1,000 short audits a second that spinning was 12 % of the
 /// process's CPU samples, more than the engine's own work.
+/// </para>
 /// </remarks>
-public sealed class EngineThreads : IDisposable
+public sealed partial class EngineThreads : IDisposable
 {
-    private readonly Queue<Action> _work = new();
-    private bool _disposed;
+    private readonly Lane _normal = new();
+    private readonly Lane? _lowered;
+    private readonly Func<bool> _backlogged;
+    private int _loweredThreadsRunning;
+    private volatile bool _disposed;
 
+    /// <summary>Threads at the process's priority only.</summary>
     public EngineThreads(int count)
+        : this(count, niceness: 0, backlogged: static () => true, NullLogger<EngineThreads>.Instance)
+    {
+    }
+
+    /// <param name="count">Threads per priority.</param>
+    /// <param name="niceness">How much lower the lowered threads run (Linux nice increment); 0: no lowered threads.</param>
+    /// <param name="backlogged">Whether audits are falling behind; asked per call, true sends it to the normal threads.</param>
+    public EngineThreads(int count, int niceness, Func<bool> backlogged, ILogger<EngineThreads> logger)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(niceness);
+        _backlogged = backlogged;
         for (var i = 0; i < count; i++)
         {
-            new Thread(Run) { IsBackground = true, Name = $"embedded-engine-{i}" }.Start();
+            new Thread(_normal.Run) { IsBackground = true, Name = $"engine-{i}" }.Start();
+        }
+
+        if (niceness == 0)
+        {
+            return;
+        }
+
+        _lowered = new Lane();
+        _loweredThreadsRunning = count;
+        var failures = new string?[count];
+        using var started = new CountdownEvent(count);
+        for (var i = 0; i < count; i++)
+        {
+            var index = i;
+            new Thread(() =>
+            {
+                failures[index] = ThreadNiceness.TryLowerCurrentThread(niceness);
+                started.Signal();
+                RunLowered();
+            }) { IsBackground = true, Name = $"engine-nice-{i}" }.Start();
+        }
+
+        // Logged here, not on the lowered threads: they only ever hand work to this class's own threads.
+        started.Wait();
+        if (failures.FirstOrDefault(f => f is not null) is { } failure)
+        {
+            Log.NotLowered(logger, niceness, failure);
         }
     }
 
     /// <summary>Runs <paramref name="work"/> on an engine thread; its outcome, result or exception, comes back as is.</summary>
     public Task<T> RunAsync<T>(Func<Task<T>> work)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var outcome = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Enqueue(async () =>
+        if (_lowered is null || _backlogged())
         {
-            try
+            _normal.Enqueue(() => CompleteAsync(outcome, Start(work)));
+        }
+        else
+        {
+            _lowered.Enqueue(() =>
             {
-                outcome.SetResult(await work());
-            }
-            catch (Exception e)
-            {
-                outcome.SetException(e);
-            }
-        });
+                var done = Start(work);
+                _normal.Enqueue(() => CompleteAsync(outcome, done));
+            });
+        }
+
         return outcome.Task;
     }
 
-    private void Enqueue(Action work)
+    /// <summary>The work's task; an exception it throws before returning one ends up in the task too.</summary>
+    private static Task<T> Start<T>(Func<Task<T>> work)
     {
-        lock (_work)
+        try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _work.Enqueue(work);
-            Monitor.Pulse(_work);
+            return work();
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<T>(e);
         }
     }
 
-    private void Run()
+    // async void: nothing awaits the hand-back, and every exception ends in the caller's task.
+    private static async void CompleteAsync<T>(TaskCompletionSource<T> outcome, Task<T> work)
     {
-        while (TakeNext() is { } work)
+        try
         {
-            work();
+            outcome.SetResult(await work);
+        }
+        catch (Exception e)
+        {
+            outcome.SetException(e);
         }
     }
 
-    /// <summary>The next work item, waiting for one; null once disposed and drained.</summary>
-    private Action? TakeNext()
+    private void RunLowered()
     {
-        lock (_work)
+        _lowered!.Run();
+
+        // The normal threads finish after the last lowered one: its hand-backs still need them.
+        if (Interlocked.Decrement(ref _loweredThreadsRunning) == 0)
         {
-            while (_work.Count == 0)
-            {
-                if (_disposed)
-                {
-                    return null;
-                }
-
-                Monitor.Wait(_work);
-            }
-
-            return _work.Dequeue();
+            _normal.Close();
         }
     }
 
     /// <summary>The threads end once what was queued has run; later calls throw.</summary>
     public void Dispose()
     {
-        lock (_work)
+        _disposed = true;
+        (_lowered ?? _normal).Close();
+    }
+
+    /// <summary>A queue of work and the threads that take from it.</summary>
+    private sealed class Lane
+    {
+        private readonly Queue<Action> _work = new();
+        private bool _closed;
+
+        public void Enqueue(Action work)
         {
-            _disposed = true;
-            Monitor.PulseAll(_work);
+            lock (_work)
+            {
+                ObjectDisposedException.ThrowIf(_closed, typeof(EngineThreads));
+                _work.Enqueue(work);
+                Monitor.Pulse(_work);
+            }
         }
+
+        public void Run()
+        {
+            while (TakeNext() is { } work)
+            {
+                work();
+            }
+        }
+
+        /// <summary>What is queued still runs; the threads end after it.</summary>
+        public void Close()
+        {
+            lock (_work)
+            {
+                _closed = true;
+                Monitor.PulseAll(_work);
+            }
+        }
+
+        /// <summary>The next work item, waiting for one; null once closed and drained.</summary>
+        private Action? TakeNext()
+        {
+            lock (_work)
+            {
+                while (_work.Count == 0)
+                {
+                    if (_closed)
+                    {
+                        return null;
+                    }
+
+                    Monitor.Wait(_work);
+                }
+
+                return _work.Dequeue();
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 5502, Level = LogLevel.Warning,
+            Message = "The embedded engine's audit threads could not lower their priority by {Niceness} ({Reason}); audits run at the proxy's priority")]
+        public static partial void NotLowered(ILogger logger, int niceness, string reason);
     }
 }

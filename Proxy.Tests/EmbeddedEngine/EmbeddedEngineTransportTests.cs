@@ -29,6 +29,27 @@ public sealed class EmbeddedEngineTransportTests
         Assert.True(engineRequests >= 1, $"{engineRequests} HTTP requests to the engine port");
     }
 
+    [Theory]
+    [InlineData(null, "engine-nice-")]
+    [InlineData("0", "engine-")]
+    public async Task DefaultSettings_AuditsRunOnLoweredThreads_NicenessZeroOnNormalOnes(string? niceness, string threadPrefix)
+    {
+        await using var upstream = await FakeOpenAiUpstream.StartAsync();
+        var settings = new Dictionary<string, string?>();
+        if (niceness is not null)
+        {
+            settings["EmbeddedEngine:AuditThreadNiceness"] = niceness;
+        }
+
+        await using var server = await TruthTableServer.StartAsync(upstream.BaseAddress, settings);
+
+        // An empty audit queue: nothing is backed up, so a lowered thread takes the call if there are any.
+        var ranOn = await server.GetService<TruthTable.Host.EmbeddedEngine.EngineThreads>()
+            .RunAsync(() => Task.FromResult(Thread.CurrentThread.Name));
+
+        Assert.Matches($"^{threadPrefix}[0-9]+$", ranOn);
+    }
+
     private static async Task<(AuditCompleteEvent Complete, int EngineRequests)> AuditOnceAsync(Dictionary<string, string?> settings)
     {
         await using var upstream = await FakeOpenAiUpstream.StartAsync();

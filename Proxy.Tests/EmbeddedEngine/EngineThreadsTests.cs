@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using TruthTable.Host.EmbeddedEngine;
 
 namespace TruthTable.Tests.EmbeddedEngine;
@@ -18,7 +19,7 @@ public sealed class EngineThreadsTests
 
         Assert.Equal(Enumerable.Range(0, 500), results);
         Assert.Equal(500, ranOn.Count);
-        Assert.All(ranOn, name => Assert.StartsWith("embedded-engine-", name));
+        Assert.All(ranOn, name => Assert.StartsWith("engine-", name));
     }
 
     [Fact]
@@ -51,5 +52,123 @@ public sealed class EngineThreadsTests
         Assert.Equal(1, await blocker);
         Assert.Equal(2, await queued);
         Assert.Throws<ObjectDisposedException>(() => { _ = threads.RunAsync(() => Task.FromResult(3)); }); // at the call, not in the task
+    }
+
+    [Fact]
+    public async Task RunAsync_QueueKeepsUp_RunsOnALoweredThread()
+    {
+        var normalNice = OperatingSystem.IsLinux() ? LinuxThreads.NiceOfCurrentThread() : 0;
+        using var threads = Lowered(2, backlogged: () => false);
+
+        var (name, nice) = await threads.RunAsync(() => Task.FromResult((Thread.CurrentThread.Name, NiceHere())));
+
+        Assert.StartsWith("engine-nice-", name);
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.Equal(Math.Min(normalNice + 10, 19), nice);
+        }
+    }
+
+    [Fact]
+    public async Task RunAsync_Backlogged_RunsAtTheNormalPriorityUntilTheQueueKeepsUpAgain()
+    {
+        var normalNice = OperatingSystem.IsLinux() ? LinuxThreads.NiceOfCurrentThread() : 0;
+        var backlogged = true;
+        using var threads = Lowered(1, backlogged: () => Volatile.Read(ref backlogged));
+
+        var whileBacklogged = await threads.RunAsync(() => Task.FromResult((Thread.CurrentThread.Name, NiceHere())));
+        Volatile.Write(ref backlogged, false);
+        var after = await threads.RunAsync(() => Task.FromResult(Thread.CurrentThread.Name));
+
+        Assert.Equal("engine-0", whileBacklogged.Name);
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.Equal(normalNice, whileBacklogged.Item2);
+        }
+
+        Assert.Equal("engine-nice-0", after);
+    }
+
+    [Fact]
+    public async Task RunAsync_Lowered_TheCallersContinuationIsQueuedByANormalThread()
+    {
+        var normalNice = NiceHere();
+        using var threads = Lowered(2, backlogged: () => false);
+        var caller = new PostRecordingContext();
+
+        // The thread that completes a task hands the caller's continuation to the caller's synchronization context,
+        // or else to the thread pool, and either may start a thread right there. On a lowered thread that thread
+        // would be lowered for good (Linux threads inherit their creator's nice value).
+        var results = await Task.Run(() =>
+        {
+            SynchronizationContext.SetSynchronizationContext(caller);
+            return Task.WhenAll(Enumerable.Range(0, 200).Select(async i => await threads.RunAsync(() => Task.FromResult(i))));
+        });
+
+        Assert.Equal(Enumerable.Range(0, 200), results);
+        Assert.Equal(200, caller.Posters.Count);
+        Assert.All(caller.Posters, poster =>
+        {
+            Assert.Matches("^engine-[0-9]+$", poster.Name);
+            Assert.Equal(normalNice, poster.Nice);
+        });
+        if (OperatingSystem.IsLinux())
+        {
+            // Nor has any other thread in this process, whose tests run hosts with lowered engine threads, been lowered.
+            Assert.All(LinuxThreads.All().Where(t => t.Nice > normalNice), t => Assert.StartsWith("engine-nice-", t.Name));
+        }
+    }
+
+    [Fact]
+    public async Task RunAsync_LoweredWorkThrows_TheCallerGetsTheException()
+    {
+        using var threads = Lowered(1, backlogged: () => false);
+
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => threads.RunAsync<int>(() => throw new InvalidOperationException("engine failed")));
+        var faulted = await Assert.ThrowsAsync<TimeoutException>(
+            () => threads.RunAsync(() => Task.FromException<int>(new TimeoutException("late"))));
+
+        Assert.Equal("engine failed", thrown.Message);
+        Assert.Equal("late", faulted.Message);
+        Assert.Equal(7, await threads.RunAsync(() => Task.FromResult(7)));
+    }
+
+    [Fact]
+    public async Task Dispose_Lowered_WorkAlreadyQueuedStillRunsAndComesBack_LaterCallsThrow()
+    {
+        var threads = Lowered(1, backlogged: () => false);
+        using var release = new ManualResetEventSlim();
+        var blocker = threads.RunAsync(() =>
+        {
+            release.Wait(TimeSpan.FromSeconds(10));
+            return Task.FromResult(1);
+        });
+        var queued = threads.RunAsync(() => Task.FromResult(2));
+
+        threads.Dispose();
+        release.Set();
+
+        // Both come back through the normal threads, which outlast the lowered ones.
+        Assert.Equal(1, await blocker);
+        Assert.Equal(2, await queued);
+        Assert.Throws<ObjectDisposedException>(() => { _ = threads.RunAsync(() => Task.FromResult(3)); });
+    }
+
+    private static EngineThreads Lowered(int count, Func<bool> backlogged) =>
+        new(count, niceness: 10, backlogged, NullLogger<EngineThreads>.Instance);
+
+    private static int NiceHere() => OperatingSystem.IsLinux() ? LinuxThreads.NiceOfCurrentThread() : 0;
+
+    /// <summary>Records which thread hands it each continuation, then runs them on the thread pool.</summary>
+    private sealed class PostRecordingContext : SynchronizationContext
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<(string? Name, int Nice)> Posters { get; } = new();
+
+        public override void Post(SendOrPostCallback d, object? state)
+        {
+            Posters.Enqueue((Thread.CurrentThread.Name, NiceHere()));
+            base.Post(d, state);
+        }
     }
 }

@@ -173,7 +173,7 @@ public sealed class InProcessCallInvokerTests : IDisposable
 
         Assert.Equal("r-1", submission.AuditId);
         Assert.False(handlerThread!.IsThreadPoolThread);
-        Assert.StartsWith("embedded-engine-", handlerThread.Name);
+        Assert.StartsWith("engine-", handlerThread.Name);
         Assert.NotSame(handlerThread, callerThread);
     }
 }
