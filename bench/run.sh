@@ -16,7 +16,7 @@
 # BENCH_FANOUT_WARMUP seconds of unrecorded load before each fan-out case (40),
 # BENCH_BASELINE_ROOT: another checkout of TruthTable (e.g. a git worktree of an older commit); its Proxy.Host is
 # built and measured as target "tt-baseline" (fake engine), interleaved with the others, for before/after
-# comparisons under the same machine load.
+# comparisons under the same machine load. BENCH_BASELINE_ENGINE=embedded gives it its own embedded engine instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -41,7 +41,12 @@ mkdir -p "$OUT"
 RESULTS=$OUT/results.jsonl
 : > "$RESULTS"
 
-UPSTREAM=5101; BARE=5102; BARE_TWIN=5130; TT_FAKE=5103; FAKE_ENGINE=5104; TT_EMB=5105; TT_EMB_ENGINE=5106; TT_NOCAP=5109; TT_BASE=5110
+UPSTREAM=5101; BARE=5102; BARE_TWIN=5130; TT_FAKE=5103; FAKE_ENGINE=5104; TT_EMB=5105; TT_EMB_ENGINE=5106; TT_NOCAP=5109; TT_BASE=5110; TT_BASE_ENGINE=5111
+case ${BENCH_BASELINE_ENGINE:-fake} in
+  fake) BASELINE_ENGINE_ARGS=(--Audit:Endpoint="http://127.0.0.1:$FAKE_ENGINE") ;;
+  embedded) BASELINE_ENGINE_ARGS=(--EmbeddedEngine:Url="http://127.0.0.1:$TT_BASE_ENGINE") ;;
+  *) echo "BENCH_BASELINE_ENGINE: '$BENCH_BASELINE_ENGINE' is neither fake nor embedded" >&2; exit 2 ;;
+esac
 
 port_of() { case $1 in direct) echo $UPSTREAM;; bare-yarp) echo $BARE;; bare-yarp-twin) echo $BARE_TWIN;; tt-no-capture) echo $TT_NOCAP;; tt-fake-engine) echo $TT_FAKE;; tt-embedded) echo $TT_EMB;; tt-baseline) echo $TT_BASE;; esac; }
 # tt-no-capture is TruthTable with no audited path: the host, request ids and YARP, but no tee and no audits.
@@ -189,7 +194,7 @@ if [[ " $PARTS " == *" proxy "* ]]; then
   truthtable tt-embedded $TT_EMB --EmbeddedEngine:Url="http://127.0.0.1:$TT_EMB_ENGINE"
   TT_PID[tt-embedded]=$STARTED_PID
   if [[ -n ${BENCH_BASELINE_ROOT:-} ]]; then
-    TT_ROOT=$BENCH_BASELINE_ROOT truthtable tt-baseline $TT_BASE --Audit:Endpoint="http://127.0.0.1:$FAKE_ENGINE"
+    TT_ROOT=$BENCH_BASELINE_ROOT truthtable tt-baseline $TT_BASE "${BASELINE_ENGINE_ARGS[@]}"
     TT_PID[tt-baseline]=$STARTED_PID
   fi
 
