@@ -51,6 +51,12 @@ public sealed class AuditQueue
     public bool HasRoom => Volatile.Read(ref _claimed) < Capacity;
 
     /// <summary>
+    /// A quarter of the queue (at least one job) waits for a worker: the audits are not keeping up. The embedded
+    /// engine then runs them at the proxy's priority rather than a lower one.
+    /// </summary>
+    public bool FallingBehind => Depth >= Math.Max(1, Capacity / 4);
+
+    /// <summary>
     /// Claims a slot for a job that will be handed over later (<see cref="EnqueueReserved"/>): an exchange reserves
     /// before it is copied, so under overload only exchanges that will fit are captured at all, and the queue bounds
     /// the copies being taken as well as those waiting.

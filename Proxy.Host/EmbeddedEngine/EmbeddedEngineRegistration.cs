@@ -40,7 +40,7 @@ public static class EmbeddedEngineRegistration
                 return new EngineThreads(
                     sp.GetRequiredService<IOptions<AuditOptions>>().Value.Workers,
                     sp.GetRequiredService<IOptions<EmbeddedEngineOptions>>().Value.AuditThreadNiceness,
-                    backlogged: () => queue.Depth >= queue.Capacity / 4,
+                    backlogged: () => queue.FallingBehind,
                     sp.GetRequiredService<ILogger<EngineThreads>>());
             });
             builder.Services.Replace(ServiceDescriptor.Singleton(sp => new AuditService.AuditServiceClient(

@@ -108,6 +108,27 @@ public sealed class AuditQueueTests
         Assert.True(_queue.HasRoom);
     }
 
+    [Theory]
+    [InlineData(8, 2)]
+    [InlineData(2, 1)]
+    public void FallingBehind_FromAQuarterOfTheQueueWaiting_AtLeastOneJob(int capacity, int quarter)
+    {
+        var queue = new AuditQueue(Options.Create(new AuditOptions { QueueCapacity = capacity }), new AuditEventBroadcaster([]), TimeProvider.System);
+        Assert.True(queue.TryReserve()); // an exchange being captured does not count: it is not waiting yet
+        for (var i = 1; i < quarter; i++)
+        {
+            Assert.True(queue.TryEnqueue(Job($"r-{i}")));
+        }
+
+        var below = queue.FallingBehind;
+        Assert.True(queue.TryEnqueue(Job("last")));
+        var at = queue.FallingBehind;
+        Assert.True(queue.TryDequeue(out var taken));
+        taken.Dispose();
+
+        Assert.Equal((false, true, false), (below, at, queue.FallingBehind));
+    }
+
     [Fact]
     public async Task ConcurrentReservations_NeverExceedCapacity()
     {
