@@ -33,6 +33,7 @@ public sealed partial class EngineThreads : IDisposable
     private readonly Lane? _lowered;
     private readonly Func<bool> _backlogged;
     private int _loweredThreadsRunning;
+    private long _runsWhileBehind;
     private volatile bool _disposed;
 
     /// <summary>Threads at the process's priority only.</summary>
@@ -82,6 +83,9 @@ public sealed partial class EngineThreads : IDisposable
         }
     }
 
+    /// <summary>Calls run at the normal priority, though lowered threads exist, because audits were falling behind.</summary>
+    public long RunsWhileBehind => Interlocked.Read(ref _runsWhileBehind);
+
     /// <summary>Runs <paramref name="work"/> on an engine thread; its outcome, result or exception, comes back as is.</summary>
     public Task<T> RunAsync<T>(Func<Task<T>> work)
     {
@@ -90,6 +94,10 @@ public sealed partial class EngineThreads : IDisposable
         if (_lowered is null || _backlogged())
         {
             _normal.Enqueue(() => CompleteAsync(outcome, Start(work)));
+            if (_lowered is not null)
+            {
+                Interlocked.Increment(ref _runsWhileBehind);
+            }
         }
         else
         {

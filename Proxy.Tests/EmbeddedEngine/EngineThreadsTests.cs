@@ -89,6 +89,17 @@ public sealed class EngineThreadsTests
         }
 
         Assert.Equal("engine-nice-0", after);
+        Assert.Equal(1, threads.RunsWhileBehind);
+    }
+
+    [Fact]
+    public async Task RunsWhileBehind_WithoutLoweredThreads_StaysZero()
+    {
+        using var threads = new EngineThreads(1);
+
+        await threads.RunAsync(() => Task.FromResult(1));
+
+        Assert.Equal(0, threads.RunsWhileBehind);
     }
 
     [Fact]

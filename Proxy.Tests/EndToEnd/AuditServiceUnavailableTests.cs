@@ -36,5 +36,6 @@ public sealed class AuditServiceUnavailableTests
 
         using var ready = await http.GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.DoesNotContain("auditsAtProxyPriority", await ready.Content.ReadAsStringAsync()); // no embedded engine
     }
 }
