@@ -127,7 +127,6 @@ dotnet "$(dll bench/FakeEngine FakeEngine)" --Url="http://127.0.0.1:$FAKE_ENGINE
 PIDS+=($!)
 for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$FAKE_ENGINE) 2>/dev/null && break; sleep 0.2; done
 
-
 # Adds run metadata to one JSON line of results.
 record() { # case target rep [extra json]
   jq -c --arg case "$1" --arg target "$2" --argjson rep "$3" --argjson load1 "$LOAD" --argjson extra "${4:-{\}}" \

@@ -3,9 +3,9 @@ namespace TruthTable.Tests.EmbeddedEngine;
 /// <summary>This process's threads as Linux sees them (/proc): name and nice value.</summary>
 internal static class LinuxThreads
 {
-    public sealed record TaskInfo(int Tid, string Name, int Nice);
+    public sealed record TaskInfo(string Name, int Nice);
 
-    public static int NiceOfCurrentThread() => Parse(-1, File.ReadAllText("/proc/thread-self/stat")).Nice;
+    public static int NiceOfCurrentThread() => Parse(File.ReadAllText("/proc/thread-self/stat")).Nice;
 
     public static IReadOnlyList<TaskInfo> All()
     {
@@ -14,7 +14,7 @@ internal static class LinuxThreads
         {
             try
             {
-                tasks.Add(Parse(int.Parse(Path.GetFileName(dir)), File.ReadAllText(Path.Combine(dir, "stat"))));
+                tasks.Add(Parse(File.ReadAllText(Path.Combine(dir, "stat"))));
             }
             catch (IOException)
             {
@@ -27,11 +27,11 @@ internal static class LinuxThreads
 
     // "tid (name) state ppid ...": the name may hold spaces and parentheses, so fields count from the last ')'.
     // After it, nice is the 17th field (stat's 19th: proc_pid_stat(5)).
-    private static TaskInfo Parse(int tid, string stat)
+    private static TaskInfo Parse(string stat)
     {
         var nameEnd = stat.LastIndexOf(')');
         var name = stat[(stat.IndexOf('(') + 1)..nameEnd];
         var fields = stat[(nameEnd + 2)..].Split(' ');
-        return new TaskInfo(tid, name, int.Parse(fields[16]));
+        return new TaskInfo(name, int.Parse(fields[16]));
     }
 }
