@@ -13,6 +13,7 @@
 # BENCH_CASES the proxy cases to run (all: json sse big json-rate sse-timing), BENCH_OUT (bench/results/<date>),
 # BENCH_TARGETS (all five; add bare-yarp-twin, a second identical bare YARP, to see what a run cannot resolve),
 # BENCH_WARMUP seconds of wrk per shape and target before measuring (15),
+# BENCH_FAKE_ENGINE_NICE the fake engine's nice value (10: it stands in for an engine on another host; 0 to 19),
 # BENCH_FANOUT_WARMUP seconds of unrecorded load before each fan-out case (40),
 # BENCH_BASELINE_ROOT: another checkout of TruthTable (e.g. a git worktree of an older commit); its Proxy.Host is
 # built and measured as target "tt-baseline" (fake engine), interleaved with the others, for before/after
@@ -34,6 +35,10 @@ FANOUT_WARMUP=${BENCH_FANOUT_WARMUP:-40}
 SSE_STREAMS=${BENCH_SSE_STREAMS:-400}
 SSE_RATE=${BENCH_SSE_RATE:-40}
 SSE_GAP_MS=${BENCH_SSE_GAP_MS:-5}
+FAKE_ENGINE_NICE=${BENCH_FAKE_ENGINE_NICE:-10}
+if ! [[ $FAKE_ENGINE_NICE =~ ^[0-9]+$ ]] || (( FAKE_ENGINE_NICE > 19 )); then
+  echo "BENCH_FAKE_ENGINE_NICE: '$FAKE_ENGINE_NICE' is not a nice value from 0 to 19" >&2; exit 2
+fi
 CASES=" ${BENCH_CASES:-json sse big json-rate sse-timing} "
 WRK_SHAPES=$(for s in json sse big; do if [[ $CASES == *" $s "* ]]; then printf '%s ' $s; fi; done)
 OUT=${BENCH_OUT:-$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)}
@@ -122,8 +127,10 @@ start bare-yarp $BARE dotnet "$(dll bench/BareYarp BareYarp)" --Upstream="http:/
 if [[ " $TARGETS " == *" bare-yarp-twin "* ]]; then
   start bare-yarp-twin $BARE_TWIN dotnet "$(dll bench/BareYarp BareYarp)" --Upstream="http://127.0.0.1:$UPSTREAM" --Url="http://127.0.0.1:$BARE_TWIN"
 fi
-# The fake engine has no /health; wait for its port instead.
-dotnet "$(dll bench/FakeEngine FakeEngine)" --Url="http://127.0.0.1:$FAKE_ENGINE" >"$OUT/fake-engine.log" 2>&1 &
+# The fake engine has no /health; wait for its port instead. It stands in for an engine on a host of its own, so by
+# default it runs at nice +10: its quarter core at 1,000 audits/s then waits while the proxies want the two cores, as
+# it would not compete with them at all on its own host. BENCH_FAKE_ENGINE_NICE=0 runs it at the proxies' priority.
+nice -n "$FAKE_ENGINE_NICE" dotnet "$(dll bench/FakeEngine FakeEngine)" --Url="http://127.0.0.1:$FAKE_ENGINE" >"$OUT/fake-engine.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$FAKE_ENGINE) 2>/dev/null && break; sleep 0.2; done
 

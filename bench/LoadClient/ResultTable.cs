@@ -44,17 +44,17 @@ public static class ResultTable
                 }
 
                 var ratio = bare?.Rps is > 0 && f.Rps is > 0 ? (f.Rps / bare.Rps)?.ToString("0.00", CultureInfo.InvariantCulture) : "";
-                var delta = bare is null || target == "bare-yarp" ? "" : Fmt(f.P99 - bare.P99, "+0.00;-0.00");
+                var delta = bare is null || target == "bare-yarp" ? "" : Signed(f.P99 - bare.P99);
                 var notes = f.Notes;
                 if (caseName is "json-rate" or "sse-ttfb" or "sse-gap" && target != "bare-yarp" && PerRepDeltas(rows, caseName, target) is { Length: > 1 } deltas)
                 {
-                    var perRep = string.Join(" / ", deltas.Select(d => Fmt(d, "+0.00;-0.00")));
-                    notes = $"Δp99 per rep {perRep}, median {Fmt(MedianOf(deltas), "+0.00;-0.00")}" + (notes.Length > 0 ? "; " + notes : "");
+                    var perRep = string.Join(" / ", deltas.Select(d => Signed(d)));
+                    notes = $"Δp99 per rep {perRep}, median {Signed(MedianOf(deltas))}" + (notes.Length > 0 ? "; " + notes : "");
                 }
 
                 if (caseName == "json-rate" && SliceP99(rows, target) is { } sliceP99)
                 {
-                    var sliceDelta = target != "bare-yarp" && SliceP99(rows, "bare-yarp") is { } bareSlice ? $" ({Fmt(sliceP99 - bareSlice, "+0.00;-0.00")} vs bare)" : "";
+                    var sliceDelta = target != "bare-yarp" && SliceP99(rows, "bare-yarp") is { } bareSlice ? $" ({Signed(sliceP99 - bareSlice)} vs bare)" : "";
                     notes = $"p99 of a typical slice {Fmt(sliceP99, "0.00")} ms{sliceDelta}; " + notes;
                 }
 
@@ -145,6 +145,11 @@ public static class ResultTable
         var sorted = values.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
+
+    /// <summary>A difference with its sign, to two decimals. A small negative one reads "+0.00", not "-+0.00": rounded
+    /// first, because .NET formats a negative value that rounds to zero with the positive section and keeps the minus.</summary>
+    private static string Signed(double? value) =>
+        value is null || double.IsNaN(value.Value) ? "" : (Math.Round(value.Value, 2) + 0.0).ToString("+0.00;-0.00", CultureInfo.InvariantCulture);
 
     private static string Fmt(double? value, string format) =>
         value is null || double.IsNaN(value.Value) ? "" : value.Value.ToString(format, CultureInfo.InvariantCulture);
