@@ -66,6 +66,14 @@ done
 
 log() { printf '== %s (load %s)\n' "$*" "$(cut -d' ' -f1-3 /proc/loadavg)" >&2; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
+# The machine's CPU ticks as "total steal" (/proc/stat), and the share of them the hypervisor gave to other guests since
+# an earlier reading: on this shared VM the noisy hours in every target's tail come with steal.
+cpu_ticks() { awk '/^cpu /{print $2+$3+$4+$5+$6+$7+$8+$9, $9; exit}' /proc/stat; }
+steal_since() { # "total steal" from cpu_ticks
+  local t0 s0 t1 s1; read -r t0 s0 <<<"$1"; read -r t1 s1 <<<"$(cpu_ticks)"
+  awk -v t="$((t1 - t0))" -v s="$((s1 - s0))" 'BEGIN { printf "%.1f", (t > 0 ? 100 * s / t : 0) }'
+}
+STEAL=
 
 # --- tools ------------------------------------------------------------------------------------------------------
 if ! command -v wrk >/dev/null 2>&1; then
@@ -134,10 +142,11 @@ nice -n "$FAKE_ENGINE_NICE" dotnet "$(dll bench/FakeEngine FakeEngine)" --Url="h
 PIDS+=($!)
 for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$FAKE_ENGINE) 2>/dev/null && break; sleep 0.2; done
 
-# Adds run metadata to one JSON line of results.
+# Adds run metadata to one JSON line of results (and the steal of the measurement that set $STEAL, if one did).
 record() { # case target rep [extra json]
-  jq -c --arg case "$1" --arg target "$2" --argjson rep "$3" --argjson load1 "$LOAD" --argjson extra "${4:-{\}}" \
-    '. + {case:$case, target:$target, rep:$rep, load1:$load1} + $extra' >>"$RESULTS"
+  jq -c --arg case "$1" --arg target "$2" --argjson rep "$3" --argjson load1 "$LOAD" --argjson steal "${STEAL:-null}" \
+    --argjson extra "${4:-{\}}" \
+    '. + {case:$case, target:$target, rep:$rep, load1:$load1} + (if $steal == null then {} else {stealPct:$steal} end) + $extra' >>"$RESULTS"
 }
 
 stats() { dotnet "$FANOUT" stats --url "http://127.0.0.1:$1" --wait-drain true; }
@@ -163,8 +172,11 @@ measure() { # case target rep command...
   local before=""
   if audits "$target"; then before=$(stats "$(port_of "$target")"); fi
   LOAD=$(load1)
+  local ticks; ticks=$(cpu_ticks)
   local line; line=$("$@" | grep '^{' | tail -n 1)
+  STEAL=$(steal_since "$ticks")
   record_result "$c" "$target" "$rep" "$line" "$before"
+  STEAL=
 }
 
 # Runs one LoadClient measurement that takes turns between all targets (see FixedRateRun), and records a line per
@@ -177,10 +189,13 @@ measure_interleaved() { # case rep command...
     if audits "$target"; then before[$target]=$(stats "$(port_of "$target")"); fi
   done
   LOAD=$(load1)
+  local ticks; ticks=$(cpu_ticks)
   local lines; lines=$("$@" | grep '^{')
+  STEAL=$(steal_since "$ticks")
   for target in $TARGETS; do
     record_result "$c" "$target" "$rep" "$(echo "$lines" | jq -c --arg t "$target" 'select(.label == $t)')" "${before[$target]:-}"
   done
+  STEAL=
 }
 
 # label=url for every target, for the LoadClient's --targets.

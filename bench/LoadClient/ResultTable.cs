@@ -85,6 +85,11 @@ public static class ResultTable
             notes.Add($"max gap {gapMax:0.0} ms, upstream every {Median(matching, "gapMs"):0} ms");
         }
 
+        if (Median(matching, "stealPct") is { } steal)
+        {
+            notes.Add($"CPU steal {steal:0.0} %");
+        }
+
         if (caseName == "json-rate" && Median(matching, "rate") is { } rate)
         {
             notes.Add($"target {rate:0}/s");
