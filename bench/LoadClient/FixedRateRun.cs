@@ -30,6 +30,8 @@ public static class FixedRateRun
         var slice = targets.Count == 1 ? seconds : options.GetDouble("slice", 1);
         var shape = options.Get("shape", "json");
         var latenciesOut = options.Get("latencies-out", "");
+        // A slice is "quiet" when the hypervisor took no more than this share of the CPU during it.
+        var quietSteal = options.GetDouble("quiet-steal", 1.0);
 
         // Warm-up at the same rate for a second or two each, not recorded.
         foreach (var target in targets)
@@ -69,6 +71,11 @@ public static class FixedRateRun
             // hits one slice in ten moves the p99 of the whole run (a 100 ms stall is 1 % of 10,000 requests) but not
             // this; a cost the proxy pays every second (its collections, its audits) shows in both.
             var sliceP99s = slices.Select(s => new Percentiles(s.Latencies.Where(l => l > 0))).Where(s => s.Count > 0).Select(s => s.At(99)).ToArray();
+            // The same p99 over the quiet slices only: the targets take turns, so each keeps the seconds the
+            // hypervisor left alone in about the same share, and the difference between them is the proxies' own.
+            var quiet = slices.Where(s => s.StealPercent <= quietSteal).ToList();
+            var quietP = new Percentiles(quiet.SelectMany(s => s.Latencies).Where(l => l > 0));
+            var steals = slices.Select(s => s.StealPercent).OfType<double>().ToArray();
             Console.WriteLine(JsonSerializer.Serialize(new
             {
                 kind = "rate",
@@ -87,12 +94,19 @@ public static class FixedRateRun
                 p999 = Math.Round(p.At(99.9), 3),
                 max = Math.Round(p.Max, 3),
                 sliceP99Median = slices.Count > 1 && sliceP99s.Length > 0 ? Math.Round(new Percentiles(sliceP99s).At(50), 3) : (double?)null,
+                sliceStealMedian = steals.Length > 0 ? Math.Round(new Percentiles(steals).At(50), 2) : (double?)null,
+                quietSteal,
+                quietSlices = quiet.Count,
+                quietRequests = quietP.Count,
+                quietP99 = quietP.Count > 0 ? Math.Round(quietP.At(99), 3) : (double?)null,
             }));
         }
     }
 
     /// <param name="Latencies">Each request's latency in ms in the order they were due; 0 for a failed one.</param>
-    private sealed record DriveResult(double[] Latencies, int Completed, int Errors, double Elapsed);
+    /// <param name="StealPercent">The machine's CPU steal from the first request due to the last one answered; null
+    /// where it cannot be read.</param>
+    private sealed record DriveResult(double[] Latencies, int Completed, int Errors, double Elapsed, double? StealPercent);
 
     private static async Task<DriveResult> DriveAsync(Target target, string shape, double rate, double seconds)
     {
@@ -102,6 +116,7 @@ public static class FixedRateRun
         var inFlight = new List<Task>(total);
         var completed = 0;
         var errors = 0;
+        var stealAtStart = CpuSteal.Read();
         var start = Stopwatch.GetTimestamp();
         for (var i = 0; i < total; i++)
         {
@@ -113,7 +128,8 @@ public static class FixedRateRun
         }
 
         await Task.WhenAll(inFlight);
-        return new DriveResult(latencies, completed, errors, Stopwatch.GetElapsedTime(start).TotalSeconds);
+        return new DriveResult(latencies, completed, errors, Stopwatch.GetElapsedTime(start).TotalSeconds,
+            CpuSteal.PercentBetween(stealAtStart, CpuSteal.Read()));
     }
 
     private static async Task SendOneAsync(

@@ -58,6 +58,12 @@ public static class ResultTable
                     notes = $"p99 of a typical slice {Fmt(sliceP99, "0.00")} ms{sliceDelta}; " + notes;
                 }
 
+                if (caseName == "json-rate" && QuietP99(rows, target) is { } quiet)
+                {
+                    var quietDelta = target != "bare-yarp" && QuietP99(rows, "bare-yarp") is { } bareQuiet ? $" ({Signed(quiet.P99 - bareQuiet.P99)} vs bare)" : "";
+                    notes = $"p99 of the quiet seconds {Fmt(quiet.P99, "0.00")} ms{quietDelta} ({quiet.Slices} of {quiet.Of} s at steal ≤ {quiet.Steal:0.#} %, in {quiet.Reps} reps); " + notes;
+                }
+
                 Console.WriteLine($"| {title} | {target} | {Fmt(f.Rps, "0")} | {Fmt(f.P50, "0.00")} | {Fmt(f.P99, "0.00")} | {ratio} | {delta} | {f.Runs} | {Fmt(f.Load, "0.0")} | {notes} |");
             }
         }
@@ -116,6 +122,28 @@ public static class ResultTable
     /// <summary>The median over reps of the median over a run's slices of each slice's p99 (fixed rate, interleaved).</summary>
     private static double? SliceP99(List<JsonElement> rows, string target) =>
         Median(rows.Where(r => Str(r, "case") == "json-rate" && Str(r, "target") == target).ToList(), "sliceP99Median");
+
+    /// <summary>
+    /// The median over reps of the p99 of the seconds with little CPU steal (fixed rate, interleaved), counting only reps
+    /// with at least <see cref="MinQuietSlices"/> such seconds, so a p99 is not read off a handful of requests.
+    /// </summary>
+    private static (double P99, int Slices, int Of, int Reps, double Steal)? QuietP99(List<JsonElement> rows, string target)
+    {
+        var runs = rows.Where(r => Str(r, "case") == "json-rate" && Str(r, "target") == target).ToList();
+        var kept = runs.Where(r => Number(r, "quietSlices") >= MinQuietSlices && Number(r, "quietP99") is not null).ToList();
+        if (kept.Count == 0)
+        {
+            return null;
+        }
+
+        return (MedianOf(kept.Select(r => Number(r, "quietP99")!.Value)), (int)kept.Sum(r => Number(r, "quietSlices")!.Value),
+            (int)runs.Sum(r => Number(r, "slices") ?? 0), kept.Count, Number(kept[0], "quietSteal") ?? double.NaN);
+    }
+
+    private const int MinQuietSlices = 3;
+
+    private static double? Number(JsonElement row, string name) =>
+        row.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
 
     /// <summary>The target's p99 minus bare YARP's in each rep both were measured in, in rep order.</summary>
     private static double[] PerRepDeltas(List<JsonElement> rows, string caseName, string target)
