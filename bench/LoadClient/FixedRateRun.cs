@@ -72,7 +72,8 @@ public static class FixedRateRun
             // this; a cost the proxy pays every second (its collections, its audits) shows in both.
             var sliceP99s = slices.Select(s => new Percentiles(s.Latencies.Where(l => l > 0))).Where(s => s.Count > 0).Select(s => s.At(99)).ToArray();
             // The same p99 over the quiet slices only: the targets take turns, so each keeps the seconds the
-            // hypervisor left alone in about the same share, and the difference between them is the proxies' own.
+            // hypervisor left alone in about the same share. It narrows the spread other guests cause, not all of it
+            // (docs/PERFORMANCE.md, runs Q3 and Q4: capture off read -0.59 and +0.83 ms by it).
             var quiet = slices.Where(s => s.StealPercent <= quietSteal).ToList();
             var quietP = new Percentiles(quiet.SelectMany(s => s.Latencies).Where(l => l > 0));
             var steals = slices.Select(s => s.StealPercent).OfType<double>().ToArray();

@@ -101,9 +101,11 @@ public static class ResultTable
             notes.Add($"target {rate:0}/s");
         }
 
-        if (Median(matching, "auditsComplete") is { } complete)
+        // Summed over the runs, not their median: a median hid the one rep in five that turned audits away. Failed
+        // counts every AuditFailed, a full queue (queue_full) or an error.
+        if (Sum(matching, "auditsComplete") is { } complete)
         {
-            notes.Add($"audited {complete:0}, failed {Median(matching, "auditsFailed"):0} (queue_full), skipped {Median(matching, "auditsSkipped"):0}");
+            notes.Add($"over all runs: audited {complete:0}, failed {Sum(matching, "auditsFailed"):0}, skipped {Sum(matching, "auditsSkipped"):0}");
         }
 
         return new Row(rps is null ? null : Median(matching, rps), Median(matching, p50), Median(matching, p99), matching.Count,
@@ -164,12 +166,12 @@ public static class ResultTable
     private static string? Str(JsonElement row, string name) =>
         row.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
+    private static double? Sum(List<JsonElement> rows, string name) =>
+        rows.Select(r => Number(r, name)).OfType<double>().ToArray() is { Length: > 0 } values ? values.Sum() : null;
+
     private static double? Median(List<JsonElement> rows, string name)
     {
-        var values = rows
-            .Select(r => r.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : (double?)null)
-            .OfType<double>()
-            .ToArray();
+        var values = rows.Select(r => Number(r, name)).OfType<double>().ToArray();
         return values.Length == 0 ? null : MedianOf(values);
     }
 
