@@ -267,9 +267,12 @@ if [[ " $PARTS " == *" fanout "* ]]; then
       for protocol in json messagepack; do
         truthtable "tt-fanout-$n-$r-$protocol" 5107 --EmbeddedEngine:Url="http://127.0.0.1:5108"
         LOAD=$(load1)
+        ticks=$(cpu_ticks)
         line=$(dotnet "$FANOUT" fanout --url "http://127.0.0.1:5107" --subscribers $n --rate $r --protocol $protocol \
           --duration "$DURATION" --warmup "$FANOUT_WARMUP" --server-pid "$STARTED_PID" | grep '^{' | tail -n 1)
+        STEAL=$(steal_since "$ticks") # over the case, its warm-up included
         echo "$line" | record fanout "$protocol" 1
+        STEAL=
         log "fanout N=$n rate=$r $protocol: $line"
         stop "$STARTED_PID"
       done
@@ -323,9 +326,9 @@ fi
     echo
   fi
   if grep -q '"case":"fanout"' "$RESULTS"; then
-    echo "| fan-out: AuditComplete raised → received (protocol) | subscribers | audits/s | p50 ms | p90 ms | p99 ms | max ms | received / expected | server cores | client cores | server RSS per idle connection | load1 |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-    jq -r 'select(.case=="fanout") | "| \(.target) | \(.subscribers) | \(.rate) | \(.p50) | \(.p90) | \(.p99) | \(.max) | \(.received) / \(.expected)\(if (.failed // 0) > 0 then " (\(.failed) AuditFailed)" else "" end)\(if (.refused // 0) > 0 then " (\(.refused) audits refused: queue full)" else "" end) | \(.serverCores) | \(.clientCores) | \(.rssPerConnectionKiB) KiB | \(.load1) |"' "$RESULTS"
+    echo "| fan-out: AuditComplete raised → received (protocol) | subscribers | audits/s | p50 ms | p90 ms | p99 ms | max ms | received / expected | server cores | client cores | server RSS per idle connection | load1 | CPU steal |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    jq -r 'select(.case=="fanout") | "| \(.target) | \(.subscribers) | \(.rate) | \(.p50) | \(.p90) | \(.p99) | \(.max) | \(.received) / \(.expected)\(if (.failed // 0) > 0 then " (\(.failed) AuditFailed)" else "" end)\(if (.refused // 0) > 0 then " (\(.refused) audits refused: queue full)" else "" end) | \(.serverCores) | \(.clientCores) | \(.rssPerConnectionKiB) KiB | \(.load1) | \(.stealPct // "") % |"' "$RESULTS"
     echo
   fi
   if grep -q '"case":"audit-' "$RESULTS"; then
