@@ -119,9 +119,10 @@ public sealed class EngineThreadsTests
         });
 
         Assert.Equal(Enumerable.Range(0, 200), results);
-        Assert.Equal(200, caller.Posters.Count);
-        // The normal threads post them; now and then the caller itself does, having found its task complete just
-        // as it began to wait.
+        // At most one post per call: a caller that finds its task already complete when it awaits goes on without
+        // one (seen once in CI: 199). The normal threads post the others; now and then the caller itself does,
+        // having found its task complete just as it began to wait.
+        Assert.InRange(caller.Posters.Count, 1, 200);
         Assert.Contains(caller.Posters, poster => poster.Name is { } name && name.StartsWith("engine-", StringComparison.Ordinal));
         Assert.All(caller.Posters, poster =>
         {
