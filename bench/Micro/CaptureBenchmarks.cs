@@ -18,7 +18,7 @@ public class CaptureBenchmarks
     private const int Chunks = BenchResponses.SseChunkCount;
     // The tees are internal; a compiled constructor call keeps reflection out of the measured allocations.
     // The response tee also reads the response's Content-Length (none here: an SSE stream).
-    private static readonly Func<Stream, CaptureBuffer, Stream> NewResponseTee = Constructor("ResponseBodyTee", new DefaultHttpContext().Response);
+    internal static readonly Func<Stream, CaptureBuffer, Stream> NewResponseTee = Constructor("ResponseBodyTee", new DefaultHttpContext().Response);
     private static readonly Func<Stream, CaptureBuffer, Stream> NewRequestTee = Constructor("RequestBodyTee");
 
     private byte[][] _chunks = [];
