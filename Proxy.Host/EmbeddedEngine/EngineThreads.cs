@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace TruthTable.Host.EmbeddedEngine;
@@ -22,9 +23,9 @@ namespace TruthTable.Host.EmbeddedEngine;
 /// good. It hands the outcome to a normal-priority thread instead.
 /// </para>
 /// <para>
-/// An idle thread sleeps in <see cref="Monitor.Wait(object)"/>, which blocks at once. A BlockingCollection's take
-/// spins before it blocks (SemaphoreSlim), and after each of 1,000 short audits a second that spinning was 12 % of the
-/// process's CPU samples, more than the engine's own work.
+/// An idle thread sleeps on a <see cref="Doorbell"/>, which blocks at once. A BlockingCollection's take spins before
+/// it blocks (SemaphoreSlim), and after each of 1,000 short audits a second that spinning was 12 % of the process's
+/// CPU samples, more than the engine's own work. Threads of the two priorities share no lock (see <see cref="Lane"/>).
 /// </para>
 /// </remarks>
 public sealed partial class EngineThreads : IDisposable
@@ -82,6 +83,9 @@ public sealed partial class EngineThreads : IDisposable
             Log.NotLowered(logger, niceness, failure);
         }
     }
+
+    /// <summary>Whether idle threads sleep on a Linux futex, sharing no lock between the priorities (else a Monitor).</summary>
+    internal bool SleepsOnFutex => _normal.UsesFutex;
 
     /// <summary>Calls run at the normal priority, though lowered threads exist, because audits were falling behind.</summary>
     public long RunsWhileBehind => Interlocked.Read(ref _runsWhileBehind);
@@ -155,20 +159,34 @@ public sealed partial class EngineThreads : IDisposable
         (_lowered ?? _normal).Close();
     }
 
-    /// <summary>A queue of work and the threads that take from it.</summary>
+    /// <summary>
+    /// A queue of work and the threads that take from it. Nobody holds a lock here: adding work, taking it and
+    /// waking a sleeping thread (<see cref="Doorbell"/>) are lock-free, so a thread of one priority never waits for a
+    /// thread of the other that was preempted while holding one.
+    /// </summary>
     private sealed class Lane
     {
-        private readonly Queue<Action> _work = new();
-        private bool _closed;
+        private readonly ConcurrentQueue<Action> _work = new();
+        private readonly Doorbell _doorbell = new();
+        private int _adding; // Enqueue calls past their closed check whose work is not queued yet
+        private volatile bool _closed;
+
+        public bool UsesFutex => _doorbell.UsesFutex;
 
         public void Enqueue(Action work)
         {
-            lock (_work)
+            Interlocked.Increment(ref _adding);
+            try
             {
                 ObjectDisposedException.ThrowIf(_closed, typeof(EngineThreads));
                 _work.Enqueue(work);
-                Monitor.Pulse(_work);
             }
+            finally
+            {
+                Interlocked.Decrement(ref _adding);
+            }
+
+            _doorbell.Ring();
         }
 
         public void Run()
@@ -182,29 +200,33 @@ public sealed partial class EngineThreads : IDisposable
         /// <summary>What is queued still runs; the threads end after it.</summary>
         public void Close()
         {
-            lock (_work)
-            {
-                _closed = true;
-                Monitor.PulseAll(_work);
-            }
+            _closed = true;
+            _doorbell.Ring(all: true);
         }
 
         /// <summary>The next work item, waiting for one; null once closed and drained.</summary>
         private Action? TakeNext()
         {
-            lock (_work)
+            while (true)
             {
-                while (_work.Count == 0)
+                var rings = _doorbell.Rings;
+                if (_work.TryDequeue(out var work))
                 {
-                    if (_closed)
-                    {
-                        return null;
-                    }
-
-                    Monitor.Wait(_work);
+                    return work;
                 }
 
-                return _work.Dequeue();
+                if (_closed)
+                {
+                    if (Volatile.Read(ref _adding) == 0 && _work.IsEmpty)
+                    {
+                        return null; // an Enqueue after this sees closed and throws
+                    }
+
+                    Thread.Yield(); // an Enqueue that saw the lane open is queuing its work: it still runs
+                    continue;
+                }
+
+                _doorbell.Sleep(rings);
             }
         }
     }
