@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Google.Protobuf;
 using Grpc.Core;
 using TruthTable.Audit.V1;
@@ -25,18 +26,35 @@ public static class AuditResultTrailer
 
     public static bool IsAskedFor(Metadata requestHeaders) => requestHeaders.GetValue(RequestHeader) == "1";
 
-    /// <summary>Adds the serialized result to the trailers when it fits in <see cref="MaxBytes"/>.</summary>
-    public static void Attach(Metadata trailers, byte[] serializedResult)
+    // Results an engine in this process attached, by the trailers object its caller reads: the caller takes the
+    // object instead of parsing a copy of its bytes, which was a tenth of what TruthTable allocated per audit at
+    // 1,000 audits/s. A caller over the network gets trailers of its own, never found here; an entry goes with them.
+    private static readonly ConditionalWeakTable<Metadata, AuditResult> InProcessResults = new();
+
+    /// <summary>
+    /// Adds the serialized result to the trailers when it fits in <see cref="MaxBytes"/>. An engine whose caller runs in
+    /// this process and reads these very trailers passes <paramref name="result"/> too, and must not change it after.
+    /// </summary>
+    public static void Attach(Metadata trailers, byte[] serializedResult, AuditResult? result = null)
     {
         if (serializedResult.Length <= MaxBytes)
         {
             trailers.Add(TrailerKey, serializedResult);
+            if (result is not null)
+            {
+                InProcessResults.AddOrUpdate(trailers, result);
+            }
         }
     }
 
     /// <summary>The result in the trailers, or null when there is none or it does not parse (then GetAuditResult decides).</summary>
     public static AuditResult? Read(Metadata trailers)
     {
+        if (InProcessResults.TryGetValue(trailers, out var attached))
+        {
+            return attached;
+        }
+
         if (trailers.GetValueBytes(TrailerKey) is not { } bytes)
         {
             return null;

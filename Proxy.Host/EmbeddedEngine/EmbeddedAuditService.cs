@@ -31,7 +31,9 @@ public sealed class EmbeddedAuditService(
         var serialized = results.Add(result);
         if (AuditResultTrailer.IsAskedFor(context.RequestHeaders))
         {
-            AuditResultTrailer.Attach(context.ResponseTrailers, serialized);
+            // In process the caller reads these trailers themselves, and the result is not touched after this.
+            var inProcess = context.Peer == InProcessServerCallContext.InProcessPeer;
+            AuditResultTrailer.Attach(context.ResponseTrailers, serialized, inProcess ? result : null);
         }
 
         return Task.FromResult(new AuditSubmission { AuditId = result.AuditId, Status = "completed" });
