@@ -31,6 +31,9 @@ internal sealed class Doorbell
     /// <summary>Whether sleeping and waking go through the Linux futex (else through <see cref="Monitor"/>).</summary>
     public bool UsesFutex => _futexSyscall != 0;
 
+    /// <summary>Threads in <see cref="Sleep"/>: asleep, or about to be and then woken at once by any ring.</summary>
+    internal int Sleeping => Volatile.Read(ref _sleepers);
+
     /// <summary>How many times it has rung; read before the last look for work, passed to <see cref="Sleep"/>.</summary>
     public int Rings => Volatile.Read(ref _rings[0]);
 

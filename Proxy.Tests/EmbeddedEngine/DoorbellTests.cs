@@ -53,7 +53,7 @@ public sealed class DoorbellTests
             woken.Signal();
         }) { IsBackground = true }).ToList();
         sleepers.ForEach(t => t.Start());
-        Thread.Sleep(100); // most likely asleep by now; if not, they still see the flag
+        Assert.True(SpinWait.SpinUntil(() => bell.Sleeping == 3, Patience), $"{bell.Sleeping} of 3 threads went to sleep");
 
         Volatile.Write(ref stop, true);
         bell.Ring(all: true);

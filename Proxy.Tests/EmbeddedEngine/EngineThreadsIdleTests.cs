@@ -34,5 +34,4 @@ public sealed class EngineThreadsIdleTests
 
     private static long EngineCpuTicks() =>
         LinuxThreads.All().Where(t => t.Name.StartsWith("engine-", StringComparison.Ordinal)).Sum(t => t.CpuTicks);
-
 }
