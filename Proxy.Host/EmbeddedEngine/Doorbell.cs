@@ -8,7 +8,7 @@ namespace TruthTable.Host.EmbeddedEngine;
 /// return from <see cref="Monitor.Wait(object)"/>. When the two run at different priorities that is a priority
 /// inversion: a thread-pool thread handing an audit to the engine waited up to 7 ms for the lane's lock, held by an
 /// engine thread at nice +10 that had been preempted, and the engine's normal threads up to 11 ms for a lowered
-/// thread's hand-back (docs/PERFORMANCE.md, 2026-11-28 10:00 update). On Linux a futex needs no lock: a sleeper
+/// thread's hand-back (docs/PERFORMANCE.md, 2026-11-28 10:30 update). On Linux a futex needs no lock: a sleeper
 /// waits on a counter's address, and a ringer bumps the counter and wakes it. Elsewhere, or if the futex call is
 /// not available, it falls back to <see cref="Monitor"/>.
 /// </summary>
