@@ -25,7 +25,8 @@ namespace TruthTable.Host.EmbeddedEngine;
 /// <para>
 /// An idle thread sleeps on a <see cref="Doorbell"/>, which blocks at once. A BlockingCollection's take spins before
 /// it blocks (SemaphoreSlim), and after each of 1,000 short audits a second that spinning was 12 % of the process's
-/// CPU samples, more than the engine's own work. Threads of the two priorities share no lock (see <see cref="Lane"/>).
+/// CPU samples, more than the engine's own work. Handing work between the two priorities takes no lock (see
+/// <see cref="Lane"/>); the engine's result store still has one, taken by both while the queue is backed up.
 /// </para>
 /// </remarks>
 public sealed partial class EngineThreads : IDisposable
