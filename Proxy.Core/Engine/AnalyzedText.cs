@@ -1,6 +1,10 @@
 namespace TruthTable.Core.Engine;
 
-/// <summary>A sentence, clause or claim reduced to what can be checked: content terms, names and negations.</summary>
+/// <summary>
+/// A sentence, clause or claim reduced to what can be checked: content terms, names and negations. The collections
+/// are typed as what they are, not as interfaces, so the matching loops enumerate them without boxing an enumerator:
+/// the embedded engine runs on the proxy's heap.
+/// </summary>
 internal sealed class AnalyzedText
 {
     private readonly HashSet<string> _termKeys;
@@ -8,12 +12,12 @@ internal sealed class AnalyzedText
     /// <param name="termKeys">The keys of <paramref name="terms"/> as a set, kept as given.</param>
     public AnalyzedText(
         string text,
-        IReadOnlyList<Term> terms,
+        List<Term> terms,
         HashSet<string> termKeys,
         IReadOnlyList<string[]> entityRuns,
         int negationCount,
         IReadOnlySet<string> negatedTermKeys,
-        IReadOnlySet<string> allStems)
+        HashSet<string> allStems)
     {
         Text = text;
         Terms = terms;
@@ -27,7 +31,7 @@ internal sealed class AnalyzedText
     public string Text { get; }
 
     /// <summary>Distinct content terms in order of appearance.</summary>
-    public IReadOnlyList<Term> Terms { get; }
+    public List<Term> Terms { get; }
 
     /// <summary>Keys of consecutive proper-noun words ("Gustave Eiffel"), so a partial name is not read as a swap.</summary>
     public IReadOnlyList<string[]> EntityRuns { get; }
@@ -38,7 +42,7 @@ internal sealed class AnalyzedText
     public IReadOnlySet<string> NegatedTermKeys { get; }
 
     /// <summary>Stems of every word, stop words included; direction words such as "before" live here.</summary>
-    public IReadOnlySet<string> AllStems { get; }
+    public HashSet<string> AllStems { get; }
 
     public bool IsNegated => NegationCount % 2 == 1;
 
@@ -66,7 +70,7 @@ internal sealed class AnalyzedText
         return false;
     }
 
-    public int CountMentioned(IEnumerable<Term> terms)
+    public int CountMentioned(List<Term> terms)
     {
         var count = 0;
         foreach (var term in terms)

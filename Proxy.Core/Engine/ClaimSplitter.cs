@@ -58,7 +58,7 @@ internal static partial class ClaimSplitter
     // Whether a word is a name does not matter for "is there anything to check", so no casing evidence is needed.
     private static readonly TermExtractor ContentProbe = new(LowercaseVocabulary.Empty);
 
-    private static bool HasCheckableContent(string clause) => ContentProbe.Analyze(clause).Terms.Count > 0;
+    private static bool HasCheckableContent(string clause) => ContentProbe.HasContentTerm(clause);
 
     [GeneratedRegex(
         @"^(?:(?:sure|certainly|absolutely|of course|yes|no|okay|ok|great question|good question|in short|in summary|to summari[sz]e|overall)[,!.:]\s*" +

@@ -20,7 +20,7 @@ internal sealed class ClaimVerifier(ContradictionDetector detector, Func<Term, d
     public static ClaimAssessment VerifyWithoutContext(AnalyzedText claim) =>
         new(claim.Text, ClaimVerdict.Unsupported, 1f, [], "Unsupported: no context was given to support it.");
 
-    public ClaimAssessment Verify(AnalyzedText claim, IReadOnlyList<EvidenceMatch> matches)
+    public ClaimAssessment Verify(AnalyzedText claim, List<EvidenceMatch> matches)
     {
         if (matches.Count == 0)
         {
@@ -38,9 +38,26 @@ internal sealed class ClaimVerifier(ContradictionDetector detector, Func<Term, d
 
         var covered = CoveredTerms(matches);
         var coverage = WeightedShare(claim.Terms, covered);
-        var missing = claim.Terms.Where(t => !covered.Contains(t)).ToList();
-        var missingSpecifics = missing.Where(t => t.IsSpecific).ToList();
-        var snippets = matches.Select(m => Snippet(m.Sentence.Text)).ToList();
+        var missing = new List<Term>();
+        var missingSpecifics = new List<Term>();
+        foreach (var term in claim.Terms)
+        {
+            if (!covered.Contains(term))
+            {
+                missing.Add(term);
+                if (term.IsSpecific)
+                {
+                    missingSpecifics.Add(term);
+                }
+            }
+        }
+
+        var snippets = new List<string>(matches.Count);
+        foreach (var match in matches)
+        {
+            snippets.Add(Snippet(match.Sentence.Text));
+        }
+
         var found = $"{covered.Count} of {claim.Terms.Count} content terms found in the evidence ({Cite(matches[0].Sentence)})";
 
         if (missingSpecifics.Count > 0)
@@ -69,7 +86,7 @@ internal sealed class ClaimVerifier(ContradictionDetector detector, Func<Term, d
     /// A conflict counts only if its sentence matches the claim better than every sentence that agrees with it;
     /// otherwise the claim is most likely about the agreeing sentence and the conflict about something else.
     /// </summary>
-    private Contradiction? FindContradiction(AnalyzedText claim, IReadOnlyList<EvidenceMatch> matches)
+    private Contradiction? FindContradiction(AnalyzedText claim, List<EvidenceMatch> matches)
     {
         Contradiction? strongest = null;
         var strongestCoverage = -1.0;
@@ -96,20 +113,25 @@ internal sealed class ClaimVerifier(ContradictionDetector detector, Func<Term, d
     /// and names and numbers wherever they appear among the matches — a side sentence that only says "Apollo 11"
     /// still establishes that the context is about Apollo 11.
     /// </summary>
-    private static HashSet<Term> CoveredTerms(IReadOnlyList<EvidenceMatch> matches)
+    private static HashSet<Term> CoveredTerms(List<EvidenceMatch> matches)
     {
         var covered = new HashSet<Term>(matches[0].CoveredTerms);
-        foreach (var match in matches.Skip(1))
+        for (var i = 1; i < matches.Count; i++)
         {
-            covered.UnionWith(match.Coverage >= ContributingCoverage
-                ? match.CoveredTerms
-                : match.CoveredTerms.Where(t => t.IsSpecific));
+            var contributes = matches[i].Coverage >= ContributingCoverage;
+            foreach (var term in matches[i].CoveredTerms)
+            {
+                if (contributes || term.IsSpecific)
+                {
+                    covered.Add(term);
+                }
+            }
         }
 
         return covered;
     }
 
-    private double WeightedShare(IReadOnlyList<Term> terms, HashSet<Term> covered)
+    private double WeightedShare(List<Term> terms, HashSet<Term> covered)
     {
         double total = 0, found = 0;
         foreach (var term in terms)

@@ -146,5 +146,9 @@ internal static class ClauseSplitter
         return text.Trim().IsEmpty ? 0 : count;
     }
 
-    private static string TrimClause(string clause) => clause.Trim().TrimEnd(',', ';').Trim();
+    private static string TrimClause(string clause)
+    {
+        var trimmed = clause.AsSpan().Trim().TrimEnd(",;").Trim();
+        return trimmed.Length == clause.Length ? clause : trimmed.ToString();
+    }
 }

@@ -36,7 +36,7 @@ internal sealed class ContradictionDetector(TermExtractor extractor)
     public Contradiction? Detect(AnalyzedText claim, EvidenceSentence evidence)
     {
         var clauses = AnalyzeClauses(evidence);
-        var bestClause = clauses.MaxBy(c => c.CountMentioned(claim.Terms))!;
+        var bestClause = BestClause(clauses, claim);
         foreach (var clause in clauses)
         {
             var conflict = FindNumberConflict(claim, clause, bestClause, evidence)
@@ -49,6 +49,24 @@ internal sealed class ContradictionDetector(TermExtractor extractor)
 
         // Polarity is judged against the one clause the claim is about, not a neighbouring clause's "not".
         return FindNegationConflict(claim, bestClause, evidence) ?? FindOppositeWord(claim, bestClause, evidence);
+    }
+
+    /// <summary>The first clause that mentions the most of the claim's terms.</summary>
+    private static AnalyzedText BestClause(List<AnalyzedText> clauses, AnalyzedText claim)
+    {
+        var best = clauses[0];
+        var bestCount = best.CountMentioned(claim.Terms);
+        for (var i = 1; i < clauses.Count; i++)
+        {
+            var count = clauses[i].CountMentioned(claim.Terms);
+            if (count > bestCount)
+            {
+                best = clauses[i];
+                bestCount = count;
+            }
+        }
+
+        return best;
     }
 
     private List<AnalyzedText> AnalyzeClauses(EvidenceSentence evidence)
@@ -204,7 +222,7 @@ internal sealed class ContradictionDetector(TermExtractor extractor)
         return null;
     }
 
-    private static List<Term> Unmentioned(IReadOnlyList<Term> terms, AnalyzedText other, TermKind kind)
+    private static List<Term> Unmentioned(List<Term> terms, AnalyzedText other, TermKind kind)
     {
         var result = new List<Term>();
         foreach (var term in terms)

@@ -10,14 +10,18 @@ internal sealed class EvidenceRetriever
     // Term variants share their first letters (see LightStemmer.AreVariants), so a prefix finds every candidate.
     private const int IndexPrefixLength = 5;
 
+    // Contexts up to this many sentences find their candidates in stack memory.
+    private const int MaxStackSentences = 256;
+
     private readonly List<EvidenceSentence> _sentences = [];
     private readonly Dictionary<string, List<int>> _sentencesByPrefix = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _documentFrequency = new(StringComparer.Ordinal);
 
     public EvidenceRetriever(IReadOnlyList<EvidenceDocument> documents, TermExtractor extractor)
     {
-        foreach (var document in documents)
+        for (var i = 0; i < documents.Count; i++)
         {
+            var document = documents[i];
             foreach (var text in SentenceSplitter.Split(document.Content))
             {
                 var analysis = extractor.Analyze(text);
@@ -34,38 +38,50 @@ internal sealed class EvidenceRetriever
     public int SentenceCount => _sentences.Count;
 
     /// <summary>The best matching sentences, best first; only sentences that share at least one term.</summary>
-    public IReadOnlyList<EvidenceMatch> FindBestMatches(AnalyzedText claim, int maxMatches)
+    public List<EvidenceMatch> FindBestMatches(AnalyzedText claim, int maxMatches)
     {
         if (claim.Terms.Count == 0)
         {
             return [];
         }
 
-        var candidates = new HashSet<int>();
+        // Candidates in the order they are first met, as a set would enumerate them: the sort below is not stable,
+        // so the order it starts from decides between equal matches.
+        var count = _sentences.Count;
+        var seen = count <= MaxStackSentences ? stackalloc bool[count] : new bool[count];
+        var candidates = count <= MaxStackSentences ? stackalloc int[count] : new int[count];
+        var candidateCount = 0;
         foreach (var term in claim.Terms)
         {
             if (_sentencesByPrefix.TryGetValue(PrefixOf(term.Key), out var ids))
             {
-                candidates.UnionWith(ids);
+                foreach (var id in ids)
+                {
+                    if (!seen[id])
+                    {
+                        seen[id] = true;
+                        candidates[candidateCount++] = id;
+                    }
+                }
             }
         }
 
-        var matches = new List<EvidenceMatch>(candidates.Count);
-        foreach (var id in candidates)
+        var matches = new List<EvidenceMatch>(candidateCount);
+        foreach (var id in candidates[..candidateCount])
         {
             var sentence = _sentences[id];
-            var covered = new List<Term>();
+            List<Term>? covered = null;
             var score = 0.0;
             foreach (var term in claim.Terms)
             {
                 if (sentence.Analysis.Mentions(term))
                 {
-                    covered.Add(term);
+                    (covered ??= []).Add(term);
                     score += Rarity(term.Key);
                 }
             }
 
-            if (covered.Count > 0)
+            if (covered is not null)
             {
                 matches.Add(new EvidenceMatch(sentence, score, (double)covered.Count / claim.Terms.Count, covered));
             }

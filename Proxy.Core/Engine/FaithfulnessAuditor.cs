@@ -39,15 +39,47 @@ public sealed class FaithfulnessAuditor
         }
 
         // The query is part of the casing evidence: a name it writes in lower case is an ordinary word.
-        var vocabulary = LowercaseVocabulary.From(context.Select(d => d.Content).Append(answer).Append(query));
+        var vocabulary = LowercaseVocabulary.ForAudit(context, answer, query);
+        try
+        {
+            return Audit(claimTexts, context, vocabulary, timings, started, cancellationToken);
+        }
+        finally
+        {
+            vocabulary.Release();
+        }
+    }
+
+    private static FaithfulnessReport Audit(
+        List<string> claimTexts,
+        IReadOnlyList<EvidenceDocument> context,
+        LowercaseVocabulary vocabulary,
+        Dictionary<string, long> timings,
+        long started,
+        CancellationToken cancellationToken)
+    {
         var extractor = new TermExtractor(vocabulary);
-        var claims = claimTexts.Select(extractor.Analyze).Where(c => c.Terms.Count > 0).ToList();
+        var claims = new List<AnalyzedText>(claimTexts.Count);
+        foreach (var claimText in claimTexts)
+        {
+            var claim = extractor.Analyze(claimText);
+            if (claim.Terms.Count > 0)
+            {
+                claims.Add(claim);
+            }
+        }
+
         timings["claim_extraction"] = ElapsedMilliseconds(started);
         cancellationToken.ThrowIfCancellationRequested();
 
         started = Stopwatch.GetTimestamp();
         var retriever = new EvidenceRetriever(context, extractor);
-        var matches = claims.Select(claim => retriever.FindBestMatches(claim, EvidencePerClaim)).ToList();
+        var matches = new List<EvidenceMatch>[claims.Count];
+        for (var i = 0; i < claims.Count; i++)
+        {
+            matches[i] = retriever.FindBestMatches(claims[i], EvidencePerClaim);
+        }
+
         timings["evidence_retrieval"] = ElapsedMilliseconds(started);
         cancellationToken.ThrowIfCancellationRequested();
 
@@ -66,7 +98,12 @@ public sealed class FaithfulnessAuditor
         started = Stopwatch.GetTimestamp();
         var score = FaithfulnessScorer.Score(assessments);
         var grade = FaithfulnessScorer.GradeFor(score);
-        var hallucinated = assessments.Any(a => FaithfulnessScorer.IsHallucination(a.Verdict));
+        var hallucinated = false;
+        foreach (var assessment in assessments)
+        {
+            hallucinated |= FaithfulnessScorer.IsHallucination(assessment.Verdict);
+        }
+
         var trace = ReasoningTraceWriter.Write(assessments, hasContext ? context.Count : 0, retriever.SentenceCount, score, grade, hallucinated);
         timings["scoring"] = ElapsedMilliseconds(started);
 

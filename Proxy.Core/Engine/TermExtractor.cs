@@ -5,13 +5,6 @@ internal sealed class TermExtractor(LowercaseVocabulary vocabulary)
 {
     private static readonly IReadOnlySet<string> NoKeys = new HashSet<string>();
 
-    // One token list per thread, reused across the texts it analyses (instances are shared: ClaimSplitter has one);
-    // not kept after a very long text.
-    private const int MaxKeptTokens = 4096;
-
-    [ThreadStatic]
-    private static List<Token>? t_tokens;
-
     private static readonly HashSet<string> NegationWords = new(StringComparer.Ordinal)
     {
         // "nor" is absent on purpose: "neither X nor Y" is one denial, and parity would cancel a second one.
@@ -39,8 +32,8 @@ internal sealed class TermExtractor(LowercaseVocabulary vocabulary)
 
     public AnalyzedText Analyze(string text)
     {
-        var tokens = WordTokenizer.Tokenize(text, t_tokens ?? []);
-        t_tokens = null; // taken while in use, so a nested call could not share it
+        // Per thread, not per instance: instances are shared (ClaimSplitter has one).
+        var tokens = WordTokenizer.Tokenize(text, WordTokenizer.Rent());
         var terms = new List<Term>(tokens.Count);
         var termKeys = new HashSet<string>(tokens.Count, StringComparer.Ordinal);
         List<string[]>? entityRuns = null;
@@ -99,13 +92,37 @@ internal sealed class TermExtractor(LowercaseVocabulary vocabulary)
         }
 
         CloseRun(currentRun, ref entityRuns);
-        if (tokens.Capacity <= MaxKeptTokens)
-        {
-            t_tokens = tokens;
-        }
-
+        WordTokenizer.Return(tokens);
         return new AnalyzedText(text, terms, termKeys, (IReadOnlyList<string[]>?)entityRuns ?? [], negations,
             (IReadOnlySet<string>?)negatedKeys ?? NoKeys, allStems);
+    }
+
+    /// <summary>
+    /// Whether <see cref="Analyze"/> would find at least one content term, without building the analysis: the claim
+    /// splitter asks this of every clause it keeps, and the auditor analyses the clause again afterwards.
+    /// </summary>
+    public bool HasContentTerm(string text)
+    {
+        var tokens = WordTokenizer.Tokenize(text, WordTokenizer.Rent());
+        var found = false;
+        foreach (var token in tokens)
+        {
+            var lower = WordTable.Lower(token.Text);
+            // A negation is never a term, even when written as an acronym ("NOT"): Analyze skips it first.
+            if (token.Shape == TokenShape.Word && IsNegation(lower))
+            {
+                continue;
+            }
+
+            if (ToTerm(token, lower) is not null)
+            {
+                found = true;
+                break;
+            }
+        }
+
+        WordTokenizer.Return(tokens);
+        return found;
     }
 
     private Term? ToTerm(Token token, string lower)

@@ -5,6 +5,30 @@ namespace TruthTable.Core.Engine;
 /// <summary>Splits one sentence or clause into word, number and identifier tokens.</summary>
 internal static class WordTokenizer
 {
+    // One token list per thread, reused across the texts an audit tokenises: taken while in use, so a nested call
+    // could not share it, and not kept after a very long text.
+    private const int MaxKeptTokens = 4096;
+
+    [ThreadStatic]
+    private static List<Token>? t_spare;
+
+    /// <summary>This thread's spare token list, or a new one; give it back with <see cref="Return"/>.</summary>
+    public static List<Token> Rent()
+    {
+        var tokens = t_spare ?? new List<Token>(64);
+        t_spare = null;
+        return tokens;
+    }
+
+    public static void Return(List<Token> tokens)
+    {
+        if (tokens.Capacity <= MaxKeptTokens)
+        {
+            tokens.Clear();
+            t_spare = tokens;
+        }
+    }
+
     /// <summary>Tokenises into <paramref name="tokens"/>, cleared first, so a caller can reuse one list.</summary>
     public static List<Token> Tokenize(string text, List<Token> tokens)
     {

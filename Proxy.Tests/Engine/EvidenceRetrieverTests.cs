@@ -70,4 +70,17 @@ public sealed class EvidenceRetrieverTests
     {
         Assert.Equal(4, new EvidenceRetriever(Documents, Extractor).SentenceCount);
     }
+
+    [Fact]
+    public void FindBestMatches_ContextOfMoreSentencesThanFitOnTheStack_FindsTheMatch()
+    {
+        var filler = string.Concat(Enumerable.Range(0, 300).Select(i => $"Report {i} covers the harbour. "));
+        var retriever = new EvidenceRetriever([new EvidenceDocument("long", filler + "The Afsluitdijk dam was completed in 1932.")], Extractor);
+
+        var matches = retriever.FindBestMatches(Extractor.Analyze("The Afsluitdijk was completed in 1932."), 3);
+
+        Assert.Equal(301, retriever.SentenceCount);
+        Assert.Equal("The Afsluitdijk dam was completed in 1932.", matches[0].Sentence.Text);
+        Assert.Equal(1.0, matches[0].Coverage);
+    }
 }

@@ -87,4 +87,32 @@ public sealed class TermExtractorTests
 
         Assert.Equal(["may"], analysis.Terms.Where(t => t.Kind == TermKind.Entity).Select(t => t.Key));
     }
+
+    [Theory]
+    [InlineData("The capital of the Netherlands is Amsterdam.")]
+    [InlineData("It is not.")]
+    [InlineData("NOT")]
+    [InlineData("It is NOT so.")]
+    [InlineData("I do.")]
+    [InlineData("It was in May.")]
+    [InlineData("May it be so.")]
+    [InlineData("It is the first.")]
+    [InlineData("There are three of them.")]
+    [InlineData("45%")]
+    [InlineData("It costs 3.50.")]
+    [InlineData("It's v2.")]
+    [InlineData("and or but if")]
+    [InlineData("")]
+    [InlineData("  ,;  ")]
+    public void HasContentTerm_AgreesWithAnalyze(string text)
+    {
+        Assert.Equal(_extractor.Analyze(text).Terms.Count > 0, _extractor.HasContentTerm(text));
+    }
+
+    [Fact]
+    public void HasContentTerm_StopWordsAndNegationsOnly_IsFalse()
+    {
+        Assert.False(_extractor.HasContentTerm("It is not NOT so."));
+        Assert.True(_extractor.HasContentTerm("It is not NOT Paris."));
+    }
 }
