@@ -31,21 +31,21 @@ public static class AuditResultTrailer
     // 1,000 audits/s. A caller over the network gets trailers of its own, never found here; an entry goes with them.
     private static readonly ConditionalWeakTable<Metadata, AuditResult> InProcessResults = new();
 
-    /// <summary>
-    /// Adds the serialized result to the trailers when it fits in <see cref="MaxBytes"/>. An engine whose caller runs in
-    /// this process and reads these very trailers passes <paramref name="result"/> too, and must not change it after.
-    /// </summary>
-    public static void Attach(Metadata trailers, byte[] serializedResult, AuditResult? result = null)
+    /// <summary>Adds the serialized result to the trailers when it fits in <see cref="MaxBytes"/>: for a caller over the network.</summary>
+    public static void Attach(Metadata trailers, byte[] serializedResult)
     {
         if (serializedResult.Length <= MaxBytes)
         {
             trailers.Add(TrailerKey, serializedResult);
-            if (result is not null)
-            {
-                InProcessResults.AddOrUpdate(trailers, result);
-            }
         }
     }
+
+    /// <summary>
+    /// Hands the result itself to a caller in this process that reads these very trailers. No bytes go along:
+    /// <see cref="Metadata"/> would copy them and nobody would read them. No size limit either, as nothing crosses
+    /// HTTP/2. The engine must not change the result after.
+    /// </summary>
+    public static void HandOver(Metadata trailers, AuditResult result) => InProcessResults.AddOrUpdate(trailers, result);
 
     /// <summary>The result in the trailers, or null when there is none or it does not parse (then GetAuditResult decides).</summary>
     public static AuditResult? Read(Metadata trailers)

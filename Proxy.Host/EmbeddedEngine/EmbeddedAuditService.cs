@@ -28,12 +28,19 @@ public sealed class EmbeddedAuditService(
         var documents = request.Context.Select((d, i) => new EvidenceDocument(string.IsNullOrEmpty(d.Id) ? $"context[{i}]" : d.Id, d.Content)).ToArray();
         var report = auditor.Audit(request.Query, request.Response, documents, context.CancellationToken);
         var result = ToResult(report, request.RequestId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        var serialized = results.Add(result);
-        if (AuditResultTrailer.IsAskedFor(context.RequestHeaders))
+        if (!AuditResultTrailer.IsAskedFor(context.RequestHeaders))
+        {
+            results.Add(result);
+        }
+        else if (context.Peer == InProcessServerCallContext.InProcessPeer)
         {
             // In process the caller reads these trailers themselves, and the result is not touched after this.
-            var inProcess = context.Peer == InProcessServerCallContext.InProcessPeer;
-            AuditResultTrailer.Attach(context.ResponseTrailers, serialized, inProcess ? result : null);
+            results.Add(result);
+            AuditResultTrailer.HandOver(context.ResponseTrailers, result);
+        }
+        else
+        {
+            AuditResultTrailer.Attach(context.ResponseTrailers, results.AddAndSerialize(result));
         }
 
         return Task.FromResult(new AuditSubmission { AuditId = result.AuditId, Status = "completed" });

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -80,16 +81,39 @@ public sealed class EmbeddedResultStore
         }
     }
 
+    /// <summary>Stores the result, serialized through a pooled buffer: an in-process caller needs no bytes of its own.</summary>
+    public void Add(AuditResult result)
+    {
+        var size = result.CalculateSize();
+        var buffer = ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            var wire = buffer.AsSpan(0, size);
+            result.WriteTo(wire);
+            Store(result.AuditId, wire);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     /// <summary>Stores the result; returns it serialized (to be sent on, never changed).</summary>
-    public byte[] Add(AuditResult result)
+    public byte[] AddAndSerialize(AuditResult result)
     {
         var wire = result.ToByteArray();
-        var key = Key(result.AuditId);
+        Store(result.AuditId, wire);
+        return wire;
+    }
+
+    private void Store(string auditId, ReadOnlySpan<byte> wire)
+    {
+        var key = Key(auditId);
         lock (_lock)
         {
             if (_entries.ContainsKey(key))
             {
-                return wire; // audit ids are unique; a repeat changes nothing
+                return; // audit ids are unique; a repeat changes nothing
             }
 
             while (_entries.Count > 0 && (_entries.Count == _capacity || _bytes + wire.Length + EntryOverhead > _maxBytes))
@@ -102,8 +126,6 @@ public sealed class EmbeddedResultStore
             _entries.Add(key, new Entry(chunk, offset, wire.Length));
             _bytes += wire.Length + EntryOverhead;
         }
-
-        return wire;
     }
 
     /// <summary>A fresh copy of the stored result, or null once forgotten.</summary>

@@ -12,15 +12,27 @@ namespace TruthTable.Tests.Auditing;
 public sealed class AuditResultTrailerTests
 {
     [Fact]
-    public void Read_AttachedWithTheObject_ReturnsThatObject()
+    public void Read_HandedOver_ReturnsThatObjectWithoutBytes()
     {
         var result = Result();
         var trailers = new Metadata();
 
-        AuditResultTrailer.Attach(trailers, result.ToByteArray(), result);
+        AuditResultTrailer.HandOver(trailers, result);
 
         Assert.Same(result, AuditResultTrailer.Read(trailers));
-        Assert.Equal(result.ToByteArray(), trailers.GetValueBytes(AuditResultTrailer.TrailerKey)); // the bytes still go along
+        Assert.Null(trailers.GetValueBytes(AuditResultTrailer.TrailerKey));
+    }
+
+    [Fact]
+    public void Read_HandedOverOverTheTrailerLimit_StillReturnsIt()
+    {
+        var result = Result();
+        result.ReasoningTrace = new string('x', AuditResultTrailer.MaxBytes * 2);
+        var trailers = new Metadata();
+
+        AuditResultTrailer.HandOver(trailers, result);
+
+        Assert.Same(result, AuditResultTrailer.Read(trailers));
     }
 
     [Fact]
@@ -41,7 +53,8 @@ public sealed class AuditResultTrailerTests
     {
         var result = Result();
         var sent = new Metadata();
-        AuditResultTrailer.Attach(sent, result.ToByteArray(), result);
+        AuditResultTrailer.Attach(sent, result.ToByteArray());
+        AuditResultTrailer.HandOver(sent, result);
         var received = new Metadata { { AuditResultTrailer.TrailerKey, sent.GetValueBytes(AuditResultTrailer.TrailerKey)! } };
 
         var read = AuditResultTrailer.Read(received);
@@ -66,6 +79,8 @@ public sealed class AuditResultTrailerTests
         Assert.NotNull(first);
         Assert.Equal(first, second);
         Assert.Equal(handedOver, ReferenceEquals(first, second)); // parsing makes a new object every time
+        // Bytes only for a network peer: in process Metadata would copy them and nobody would read them.
+        Assert.Equal(handedOver, context.ResponseTrailers.GetValueBytes(AuditResultTrailer.TrailerKey) is null);
     }
 
     private static AuditResult Result() => new()

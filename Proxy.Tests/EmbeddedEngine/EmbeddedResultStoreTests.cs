@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Microsoft.Extensions.Options;
 using TruthTable.Audit.V1;
 using TruthTable.Core.Configuration;
@@ -39,6 +40,20 @@ public sealed class EmbeddedResultStoreTests
 
         Assert.Equal(expected, store.Find("a"));
         Assert.NotSame(store.Find("a"), store.Find("a"));
+    }
+
+    [Fact]
+    public void AddAndSerialize_ReturnsTheWireFormAndStoresIt()
+    {
+        var store = new EmbeddedResultStore(Options.Create(new EmbeddedEngineOptions()));
+        var result = Result("a", traceLength: 3_000);
+
+        var wire = store.AddAndSerialize(result);
+        store.Add(Result("b", traceLength: 5)); // a smaller result through the pooled buffer after it
+
+        Assert.Equal(result.ToByteArray(), wire);
+        Assert.Equal(result, store.Find("a"));
+        Assert.Equal(Result("b", traceLength: 5), store.Find("b"));
     }
 
     [Fact]
