@@ -11,7 +11,8 @@ namespace TruthTable.Core.Auditing;
 /// response trailer <see cref="TrailerKey"/>; the client then skips GetAuditResult. Wire-compatible both ways:
 /// engines that do not know the header (the Python engine) ignore it, and clients that do not send it get nothing
 /// extra. Results over <see cref="MaxBytes"/> are left to GetAuditResult, well under HttpClient's 64 KB limit for
-/// response headers (binary metadata travels base64-encoded).
+/// response headers (binary metadata travels base64-encoded). An engine in this process hands its caller the object
+/// instead (<see cref="HandOver"/>), of any size.
 /// </summary>
 public static class AuditResultTrailer
 {

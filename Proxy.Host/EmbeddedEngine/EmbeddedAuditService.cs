@@ -28,19 +28,19 @@ public sealed class EmbeddedAuditService(
         var documents = request.Context.Select((d, i) => new EvidenceDocument(string.IsNullOrEmpty(d.Id) ? $"context[{i}]" : d.Id, d.Content)).ToArray();
         var report = auditor.Audit(request.Query, request.Response, documents, context.CancellationToken);
         var result = ToResult(report, request.RequestId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        if (!AuditResultTrailer.IsAskedFor(context.RequestHeaders))
+        var asked = AuditResultTrailer.IsAskedFor(context.RequestHeaders);
+        if (asked && context.Peer != InProcessServerCallContext.InProcessPeer)
         {
-            results.Add(result);
-        }
-        else if (context.Peer == InProcessServerCallContext.InProcessPeer)
-        {
-            // In process the caller reads these trailers themselves, and the result is not touched after this.
-            results.Add(result);
-            AuditResultTrailer.HandOver(context.ResponseTrailers, result);
+            AuditResultTrailer.Attach(context.ResponseTrailers, results.AddAndSerialize(result));
         }
         else
         {
-            AuditResultTrailer.Attach(context.ResponseTrailers, results.AddAndSerialize(result));
+            results.Add(result);
+            if (asked)
+            {
+                // In process the caller reads these trailers themselves, and the result is not touched after this.
+                AuditResultTrailer.HandOver(context.ResponseTrailers, result);
+            }
         }
 
         return Task.FromResult(new AuditSubmission { AuditId = result.AuditId, Status = "completed" });
