@@ -38,21 +38,31 @@ public sealed class LowercaseVocabularyTests
     }
 
     [Fact]
-    public void ForAudit_OnAnotherThreadOrWhileInUse_GetsItsOwnSet()
+    public void ForAudit_WhileInUse_GetsItsOwnSet()
     {
         var held = LowercaseVocabulary.ForAudit([], "one two", "");
         var nested = LowercaseVocabulary.ForAudit([], "three", "");
-        LowercaseVocabulary? other = null;
-        var thread = new Thread(() => other = LowercaseVocabulary.ForAudit([], "four", ""));
-        thread.Start();
-        thread.Join();
 
         Assert.NotSame(held, nested);
-        Assert.NotSame(held, other);
         Assert.True(held.Contains("two"));
         Assert.False(held.Contains("three"));
         nested.Release();
         held.Release();
+    }
+
+    [Fact]
+    public void ForAudit_OnAnotherThread_DoesNotGetThisThreadsSpare()
+    {
+        var spare = LowercaseVocabulary.ForAudit([], "one", "");
+        spare.Release();
+        LowercaseVocabulary? other = null;
+        var thread = new Thread(() => other = LowercaseVocabulary.ForAudit([], "two", ""));
+        thread.Start();
+        thread.Join();
+
+        Assert.NotNull(other);
+        Assert.NotSame(spare, other);
+        Assert.Same(spare, LowercaseVocabulary.ForAudit([], "three", "")); // still this thread's
     }
 
     [Fact]
