@@ -27,7 +27,7 @@ public static class AuditResultTrailer
 
     public static bool IsAskedFor(Metadata requestHeaders) => requestHeaders.GetValue(RequestHeader) == "1";
 
-    // Results an engine in this process attached, by the trailers object its caller reads: the caller takes the
+    // Results an engine in this process handed over, by the trailers object its caller reads: the caller takes the
     // object instead of parsing a copy of its bytes, which was a tenth of what TruthTable allocated per audit at
     // 1,000 audits/s. A caller over the network gets trailers of its own, never found here; an entry goes with them.
     private static readonly ConditionalWeakTable<Metadata, AuditResult> InProcessResults = new();
